@@ -1,0 +1,25 @@
+using Azure;
+using Azure.Storage.Queues;
+
+namespace AccessTokenGateway.Audit;
+
+/// <summary>
+/// Pushes audit records to the audit queue with <see cref="QueueClient"/>. The client is built with base64 message
+/// encoding (see <see cref="AuditServiceCollectionExtensions"/>): the Functions queue trigger and most readers expect it.
+/// </summary>
+public sealed class QueueAuditSink(QueueClient queue) : IAuditSink
+{
+    public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        var body = BinaryData.FromBytes(AuditSerializer.Serialize(record));
+        try
+        {
+            await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or HttpRequestException or IOException
+                                       or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AuditUnavailableException($"The audit queue '{queue.Name}' could not be written ({ex.GetType().Name}).", ex);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AccessTokenGateway.DatoCms;
+using Azure;
+using Azure.Storage.Queues;
+
+namespace AccessTokenGateway.Changes;
+
+/// <summary>
+/// Schedules a revert as a delayed message on the change queue: a CloudEvent of type <see cref="EventType"/> whose
+/// data is an ordinary change document with <c>meta.expected</c> set to the granted state, so a token someone else
+/// changed meanwhile is not clobbered (the revert is refused as a stale approval and audited).
+/// </summary>
+public sealed class QueueRevertScheduler(QueueServiceClient queues, TimeProvider time) : IRevertScheduler
+{
+    public const string EventType = "com.datocms.access-token-gateway.grant-expired";
+    public const string RequestedBy = "access-token-gateway";
+
+    private readonly QueueClient _queue = queues.GetQueueClient(QueueNames.Changes);
+
+    public async Task ScheduleAsync(RevertRequest revert, CancellationToken cancellationToken)
+    {
+        var delay = revert.At - time.GetUtcNow();
+        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
+        try
+        {
+            // Never expires: the message must outlive its own invisibility (up to 7 days).
+            await _queue.SendMessageAsync(BinaryData.FromBytes(BuildMessage(revert, time.GetUtcNow())), delay, TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
+        {
+            throw new RevertSchedulingException($"The revert of grant {revert.GrantAuditId} could not be queued ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    public static byte[] BuildMessage(RevertRequest revert, DateTimeOffset now)
+    {
+        var document = JsonNode.Parse(DatoCmsClient.BuildUpdateBody(revert.TokenId, revert.RestoreTo))!.AsObject();
+        var granted = revert.Granted;
+        var meta = new JsonObject
+        {
+            ["requested_by"] = RequestedBy,
+            ["reason"] = $"Expiry of grant {revert.GrantAuditId}",
+            ["expected"] = new JsonObject
+            {
+                ["name"] = granted.Name,
+                ["can_access_cda"] = granted.CanAccessCda,
+                ["can_access_cda_preview"] = granted.CanAccessCdaPreview,
+                ["can_access_cma"] = granted.CanAccessCma,
+                ["role_id"] = granted.RoleId,
+            },
+        };
+        if (revert.GrantMeta.ApprovedBy is { } approver) meta["approved_by"] = approver;
+        if (revert.GrantMeta.Ticket is { } ticket) meta["ticket"] = ticket;
+        document["meta"] = meta;
+
+        var cloudEvent = new JsonObject
+        {
+            ["specversion"] = "1.0",
+            ["type"] = EventType,
+            ["source"] = "/access-token-gateway",
+            ["id"] = revert.GrantAuditId + "-revert",
+            ["time"] = now.ToString("O"),
+            ["subject"] = "access_tokens/" + revert.TokenId,
+            ["datacontenttype"] = "application/vnd.api+json",
+            ["data"] = document,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(cloudEvent);
+    }
+}

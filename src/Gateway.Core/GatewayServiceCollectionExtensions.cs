@@ -1,0 +1,51 @@
+using AccessTokenGateway.Audit;
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Policy;
+using AccessTokenGateway.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenGateway;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>Everything the change pipeline needs, whichever host runs it. One line per concern.</summary>
+    public static IServiceCollection AddAccessTokenGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDatoCms(configuration);          // the CMA client, retries, pacing
+        services.AddSecrets(configuration);          // Key Vault, cached
+        services.AddAudit(configuration);            // the audit queue, fail-closed
+        services.AddChangePolicy(configuration);     // the organisation's rules
+        services.AddChangePipeline(configuration);   // locks, reverts, the pipeline itself
+        return services;
+    }
+
+    private static IServiceCollection AddChangePolicy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName))
+            .Validate(o => o.TicketPattern is null || IsRegex(o.TicketPattern), "Policy:TicketPattern is not a valid regular expression.")
+            .ValidateOnStart();
+        services.AddSingleton<ChangePolicy>();
+        return services;
+    }
+
+    private static IServiceCollection AddChangePipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ChangesOptions>().Bind(configuration.GetSection(ChangesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ITokenLocks>(sp => new InProcessTokenLocks(sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait));
+        services.TryAddSingleton<IRevertScheduler, QueueRevertScheduler>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<ChangeGateway>();
+        return services;
+    }
+
+    private static bool IsRegex(string pattern)
+    {
+        try { _ = new System.Text.RegularExpressions.Regex(pattern); return true; }
+        catch (ArgumentException) { return false; }
+    }
+}

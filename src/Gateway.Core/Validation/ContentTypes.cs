@@ -1,0 +1,20 @@
+using System.Net.Http.Headers;
+using AccessTokenGateway.JsonApi;
+
+namespace AccessTokenGateway.Validation;
+
+/// <summary>What a request body may be labelled: JSON:API or plain JSON, in UTF-8.</summary>
+public static class ContentTypes
+{
+    public const string JsonApi = "application/vnd.api+json";
+
+    public static ApiError? Check(string? contentType)
+    {
+        if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            && (string.Equals(parsed.MediaType, JsonApi, StringComparison.OrdinalIgnoreCase) || string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+            && (parsed.CharSet is null || string.Equals(parsed.CharSet.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase))
+            && parsed.Parameters.All(p => string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)))
+            return null;
+        return ApiError.WithMessage(415, ErrorCodes.InvalidContentType, "Content-Type must be application/vnd.api+json (or application/json), UTF-8.");
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.JsonApi;
+
+namespace AccessTokenGateway.Validation;
+
+/// <summary>
+/// Reads change metadata from the top-level <c>meta</c> object and the <c>X-Change-*</c> headers. A value may
+/// come from either; when both carry one they must agree, so the approver and the gateway see the same request.
+/// </summary>
+internal static class MetadataReader
+{
+    private static readonly string[] Known = ["requested_by", "approved_by", "reason", "ticket", "dry_run", "expected", "expires_at"];
+
+    public static (ChangeMetadata? Metadata, ApiError? Error) Read(JsonElement? meta, ChangeHeaders headers, DateTimeOffset now)
+    {
+        if (meta is { } m && m.ValueKind != JsonValueKind.Object)
+            return (null, Invalid("meta", "meta must be an object."));
+        if (meta is { } obj && ChangeDocumentValidator.FirstUnknown(obj, Known) is { } unknown)
+            return (null, ApiError.Field(ErrorCodes.InvalidMeta, "meta." + unknown, "VALIDATION_UNKNOWN_MEMBER"));
+
+        ApiError? error = null;
+        var requestedBy = Text("requested_by", ChangeHeaders.RequestedBy, ValidationLimits.MaxPersonLength);
+        var approvedBy = Text("approved_by", ChangeHeaders.ApprovedBy, ValidationLimits.MaxPersonLength);
+        var reason = Text("reason", ChangeHeaders.Reason, ValidationLimits.MaxReasonLength);
+        var ticket = Text("ticket", ChangeHeaders.Ticket, ValidationLimits.MaxTicketLength);
+        if (error is not null) return (null, error);
+
+        var dryRun = DryRun();
+        if (error is not null) return (null, error);
+        var expected = Expected();
+        if (error is not null) return (null, error);
+        var expiresAt = ExpiresAt();
+        if (error is not null) return (null, error);
+
+        return (new ChangeMetadata(requestedBy, approvedBy, reason, ticket, dryRun, expected, expiresAt), null);
+
+        JsonElement? Member(string name) =>
+            meta is { } o && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+        // Picks the value from meta or the header; refuses a disagreement between them.
+        T? Pick<T>(string field, T? fromMeta, T? fromHeader)
+        {
+            if (fromMeta is not null && fromHeader is not null && !EqualityComparer<T>.Default.Equals(fromMeta, fromHeader))
+            {
+                error ??= Invalid("meta." + field, "meta." + field + " and its X-Change-* header disagree.", "VALIDATION_CONFLICT");
+                return default;
+            }
+            return fromMeta ?? fromHeader;
+        }
+
+        string? Text(string field, string header, int maxLength)
+        {
+            string? fromMeta = null;
+            if (Member(field) is { } v)
+            {
+                if (v.ValueKind != JsonValueKind.String) { error ??= Invalid("meta." + field, "must be a string."); return null; }
+                fromMeta = v.GetString();
+            }
+            var fromHeader = headers[header];
+            foreach (var candidate in new[] { fromMeta, fromHeader })
+            {
+                if (candidate is null) continue;
+                if (candidate.Length > maxLength) { error ??= Invalid("meta." + field, $"must be at most {maxLength} characters.", "VALIDATION_LENGTH"); return null; }
+                if (TextRules.HasControlCharacters(candidate)) { error ??= Invalid("meta." + field, "must not contain control characters.", "VALIDATION_FORMAT"); return null; }
+            }
+            var value = Pick(field, fromMeta, fromHeader);
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
+        bool DryRun()
+        {
+            bool? fromMeta = null;
+            if (Member("dry_run") is { } v)
+            {
+                if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) { error ??= Invalid("meta.dry_run", "must be a JSON boolean."); return false; }
+                fromMeta = v.GetBoolean();
+            }
+            bool? fromHeader = headers[ChangeHeaders.DryRun] switch
+            {
+                null => null,
+                "true" => true,
+                "false" => false,
+                _ => Fail<bool?>("meta.dry_run", ChangeHeaders.DryRun + " must be true or false."),
+            };
+            bool? fromQuery = headers.DryRunQuery switch
+            {
+                null => null,
+                "true" => true,
+                "false" => false,
+                _ => Fail<bool?>("meta.dry_run", "The dry_run query value must be true or false."),
+            };
+            fromHeader = Pick("dry_run", fromHeader, fromQuery);
+            return Pick("dry_run", fromMeta, fromHeader) ?? false;
+        }
+
+        TokenState? Expected()
+        {
+            TokenState? fromMeta = null, fromHeader = null;
+            if (Member("expected") is { } v) fromMeta = ReadExpected(v);
+            if (error is null && headers[ChangeHeaders.Expected] is { } text)
+            {
+                if (text.Length > 4096) return Fail<TokenState>("meta.expected", ChangeHeaders.Expected + " is too long.");
+                try
+                {
+                    using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 4, AllowDuplicateProperties = false });
+                    fromHeader = ReadExpected(doc.RootElement);
+                }
+                catch (JsonException)
+                {
+                    return Fail<TokenState>("meta.expected", ChangeHeaders.Expected + " must be a JSON object.");
+                }
+            }
+            return error is null ? Pick("expected", fromMeta, fromHeader) : null;
+        }
+
+        TokenState? ReadExpected(JsonElement v)
+        {
+            const string hint = "meta.expected must be {\"name\", \"can_access_cda\", \"can_access_cda_preview\", \"can_access_cma\", \"role_id\"}: the state the approver saw.";
+            if (v.ValueKind != JsonValueKind.Object
+                || ChangeDocumentValidator.FirstUnknown(v, "name", "can_access_cda", "can_access_cda_preview", "can_access_cma", "role_id") is not null
+                || !v.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+                || !v.TryGetProperty("role_id", out var role) || role.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
+                || (role.ValueKind == JsonValueKind.String && !Ids.IsValid(role.GetString()))
+                || name.GetString()!.Length > ValidationLimits.MaxNameLength)
+                return Fail<TokenState>("meta.expected", hint);
+            var flags = new bool[3];
+            string[] names = ["can_access_cda", "can_access_cda_preview", "can_access_cma"];
+            for (var i = 0; i < 3; i++)
+            {
+                if (!v.TryGetProperty(names[i], out var f) || f.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    return Fail<TokenState>("meta.expected", hint);
+                flags[i] = f.GetBoolean();
+            }
+            return new TokenState(name.GetString()!, flags[0], flags[1], flags[2], role.ValueKind == JsonValueKind.Null ? null : role.GetString());
+        }
+
+        DateTimeOffset? ExpiresAt()
+        {
+            string? fromMeta = null;
+            if (Member("expires_at") is { } v)
+            {
+                if (v.ValueKind != JsonValueKind.String) return Fail<DateTimeOffset?>("meta.expires_at", "must be an RFC 3339 date-time string.");
+                fromMeta = v.GetString();
+            }
+            var text = Pick("expires_at", fromMeta, headers[ChangeHeaders.ExpiresAt]);
+            if (text is null || error is not null) return null;
+            if (!DateParsing.TryParseInstant(text, out var at))
+                return Fail<DateTimeOffset?>("meta.expires_at", "must be an RFC 3339 date-time with an offset, e.g. 2026-01-31T18:00:00Z.");
+            if (at <= now)
+                return Fail<DateTimeOffset?>("meta.expires_at", "must be in the future.");
+            if (at - now > ValidationLimits.MaxExpiry)
+                return Fail<DateTimeOffset?>("meta.expires_at", "must be at most 7 days ahead (the queue's visibility limit).");
+            return at.ToUniversalTime();
+        }
+
+        T? Fail<T>(string field, string message)
+        {
+            error ??= Invalid(field, message);
+            return default;
+        }
+    }
+
+    private static ApiError Invalid(string field, string message, string rule = "VALIDATION_INVALID") =>
+        ApiError.Field(ErrorCodes.InvalidMeta, field, rule, message);
+}

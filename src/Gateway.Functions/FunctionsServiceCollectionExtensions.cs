@@ -1,0 +1,12 @@
+using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.Functions.Queue;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenGateway.Functions;
+
+public static class FunctionsServiceCollectionExtensions
+{
+    /// <summary>The function classes, for hosts that call them directly (the local host); the Functions runtime activates them itself.</summary>
+    public static IServiceCollection AddGatewayFunctions(this IServiceCollection services) =>
+        services.AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>();
+}

@@ -1,0 +1,62 @@
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.Functions;
+using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.JsonApi;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenGateway.LocalHost;
+
+/// <summary>
+/// Serves the Functions app's own function classes where Azure Functions Core Tools cannot be installed:
+/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, function keys checked), the queue trigger on the WebJobs SDK's
+/// storage-queue listener configured from the same host.json. Tests start it in-process on a port chosen at run time.
+/// </summary>
+public static class LocalGatewayHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
+
+        builder.Services.AddAccessTokenGateway(builder.Configuration);    // the core, exactly as the Functions app wires it
+        builder.Services.AddGatewayFunctions();                           // the Functions app's function classes
+        builder.Services.AddSingleton(FunctionKeys.From(builder.Configuration));
+        builder.AddQueueTriggerListener(hostJson);                         // the Functions runtime's queue listener
+        builder.Services.AddHostedService<QueueProvisioner>();
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        var keys = app.Services.GetRequiredService<FunctionKeys>();
+        if (keys.Count == 0)
+            throw new OptionsValidationException("LocalHost:FunctionKeys", typeof(FunctionKeys), ["Set at least one LocalHost:FunctionKeys:<name>: the HTTP function requires a function key, as in Azure."]);
+
+        app.MapPut("/api/access_tokens/{id}", async (HttpContext context, string id, AccessTokensFunction function) =>
+        {
+            var result = await function.Run(context.Request, id);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        }).AddEndpointFilter(keys.FilterAsync);
+        app.MapFallback((HttpContext context) => ErrorAnswer(context.Request.Path.StartsWithSegments("/api/access_tokens")
+            ? ApiError.WithMessage(405, ErrorCodes.MethodNotAllowed, "Only PUT /api/access_tokens/{id} is served.")
+            : ApiError.WithMessage(404, ErrorCodes.NotFound, "Not found.")));
+        return app;
+    }
+
+    internal static IResult ErrorAnswer(ApiError error) =>
+        Results.Text(System.Text.Encoding.UTF8.GetString(ErrorDocument.Serialize(error, Guid.NewGuid().ToString("N"))),
+            "application/json; charset=utf-8", System.Text.Encoding.UTF8, error.Status);
+
+    private static void AddQueueTriggerListener(this WebApplicationBuilder builder, string hostJson)
+    {
+        builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues(options => HostJsonQueues.Apply(options, hostJson)));
+        var services = builder.Services;        services.AddSingleton<Microsoft.Azure.WebJobs.ITypeLocator, AdapterTypeLocator>();
+        services.AddSingleton<Microsoft.Azure.WebJobs.Host.IJobActivator, ServiceProviderJobActivator>();
+        // The pipeline must call the last attempt "given up" on the same dequeue count the listener poisons at.
+        services.PostConfigure<ChangesOptions>(o => o.MaxDequeueCount = HostJsonQueues.MaxDequeueCount(hostJson));
+    }
+}

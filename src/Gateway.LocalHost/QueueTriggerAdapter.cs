@@ -1,0 +1,29 @@
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.Functions.Queue;
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.WebJobs;
+
+namespace AccessTokenGateway.LocalHost;
+
+/// <summary>
+/// Binds the WebJobs SDK's storage-queue listener — the one the Functions host itself runs, with its dequeue count,
+/// poison queue and visibility back-off — to the very same function class the Functions app uses.
+/// </summary>
+public sealed class QueueTriggerAdapter(AccessTokenChangesFunction function)
+{
+    [FunctionName("ApplyQueuedAccessTokenChange")]
+    public Task Run([QueueTrigger(QueueNames.Changes)] QueueMessage message, CancellationToken cancellationToken) =>
+        function.Run(message, cancellationToken);
+}
+
+/// <summary>Tells the WebJobs SDK which classes hold functions (its default scans the entry assembly, which under a test runner is not ours).</summary>
+internal sealed class AdapterTypeLocator : Microsoft.Azure.WebJobs.ITypeLocator
+{
+    public IReadOnlyList<Type> GetTypes() => [typeof(QueueTriggerAdapter)];
+}
+
+/// <summary>Creates function classes from the host's service provider.</summary>
+internal sealed class ServiceProviderJobActivator(IServiceProvider services) : Microsoft.Azure.WebJobs.Host.IJobActivator
+{
+    public T CreateInstance<T>() => ActivatorUtilities.CreateInstance<T>(services);
+}
