@@ -1,4 +1,5 @@
 using AccessTokenGateway.Audit;
+using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.Policy;
@@ -38,6 +39,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<ChangesOptions>().Bind(configuration.GetSection(ChangesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ITokenLocks>(sp => new InProcessTokenLocks(sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait));
         services.TryAddSingleton<IRevertScheduler, QueueRevertScheduler>();
+        services.TryAddSingleton<IRequestAuthenticator, TriggerAuthenticationOnly>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<ChangeGateway>();
         return services;

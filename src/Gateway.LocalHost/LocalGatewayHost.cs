@@ -23,12 +23,19 @@ public static class LocalGatewayHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
+        // The storage SDK logs every queue poll at Information; only its warnings are worth a local reader's time.
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure.Messaging", LogLevel.Warning);
+        builder.Logging.AddFilter("Host", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Azure.WebJobs", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         builder.Services.AddAccessTokenGateway(builder.Configuration);    // the core, exactly as the Functions app wires it
         builder.Services.AddGatewayFunctions();                           // the Functions app's function classes
-        builder.Services.AddSingleton(FunctionKeys.From(builder.Configuration));
+        builder.Services.AddSingleton(sp => FunctionKeys.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddHostedService<QueueProvisioner>();            // local queues exist before the listener polls
         builder.AddQueueTriggerListener(hostJson);                         // the Functions runtime's queue listener
-        builder.Services.AddHostedService<QueueProvisioner>();
         customize?.Invoke(builder);
 
         var app = builder.Build();

@@ -12,6 +12,8 @@ internal sealed class ChangeContext(ChangeSubmission submission, string auditId,
     public string AuditId { get; } = auditId;
     public long Started { get; } = started;
     public ChangeDocument? Change { get; set; }
+    /// <summary>The caller as established by authentication; the trigger's view until then.</summary>
+    public CallerIdentity Caller { get; set; } = submission.Caller;
     public TokenState? Before { get; set; }
     public IReadOnlyList<FieldChange> Diff { get; set; } = [];
     public int UpstreamAttempts { get; set; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
+using AccessTokenGateway.Authentication;
 using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Policy;
@@ -23,6 +24,7 @@ public sealed class ChangeGateway(
     ITokenLocks locks,
     AuditTrail audit,
     IRevertScheduler reverts,
+    IRequestAuthenticator authenticator,
     TimeProvider time,
     ILogger<ChangeGateway> logger)
 {
@@ -44,6 +46,9 @@ public sealed class ChangeGateway(
         var submission = context.Submission;
         if (submission.BodyTooLarge)
             return context.Reject(ApiError.WithMessage(413, ErrorCodes.RequestTooLarge, $"The body exceeds {ValidationLimits.MaxBodyBytes} bytes."));
+        var (caller, unauthenticated) = await authenticator.AuthenticateAsync(submission, cancellationToken).ConfigureAwait(false);
+        if (unauthenticated is not null) return context.Reject(unauthenticated);
+        if (caller is not null) context.Caller = caller;
         if (submission.Source == ChangeSource.Http && ContentTypes.Check(submission.ContentType) is { } contentTypeError)
             return context.Reject(contentTypeError);
 
@@ -56,9 +61,9 @@ public sealed class ChangeGateway(
         {
             var bearer = await cmaToken.GetAsync(cancellationToken).ConfigureAwait(false);
             await using var tokenLock = await locks.AcquireAsync(change.TokenId, cancellationToken).ConfigureAwait(false);
-            var caller = new UpstreamCaller(cmaToken, bearer, context);
+            var upstream = new UpstreamCaller(cmaToken, bearer, context);
 
-            var read = await caller.CallAsync((b, ct) => datoCms.GetAccessTokenAsync(change.TokenId, b, ct), cancellationToken).ConfigureAwait(false);
+            var read = await upstream.CallAsync((b, ct) => datoCms.GetAccessTokenAsync(change.TokenId, b, ct), cancellationToken).ConfigureAwait(false);
             if (!read.IsSuccess) return context.FromUpstream(read);
             var current = read.Token!;
             context.Before = current.State;
@@ -86,7 +91,7 @@ public sealed class ChangeGateway(
                 revertAt = expiresAt;
             }
 
-            var written = await caller.CallAsync((b, ct) => datoCms.UpdateAccessTokenAsync(change.TokenId, change.Requested, b, ct), cancellationToken).ConfigureAwait(false);
+            var written = await upstream.CallAsync((b, ct) => datoCms.UpdateAccessTokenAsync(change.TokenId, change.Requested, b, ct), cancellationToken).ConfigureAwait(false);
             if (!written.IsSuccess) return context.FromUpstream(written);
             return context.Result(ChangeOutcome.Applied, written.Token) with { After = written.Token!.State, RevertAt = revertAt };
         }

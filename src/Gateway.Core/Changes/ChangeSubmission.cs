@@ -18,6 +18,8 @@ public sealed record ChangeSubmission
     public bool BodyTooLarge { get; init; }
     public ChangeHeaders Headers { get; init; } = ChangeHeaders.None;
     public CallerIdentity Caller { get; init; } = CallerIdentity.Anonymous;
+    /// <summary>The request's <c>X-Signature</c> header, for webhook senders that sign their requests.</summary>
+    public string? Signature { get; init; }
     public required string CorrelationId { get; init; }
     /// <summary>The queue message's dequeue count; 1 over HTTP.</summary>
     public int Attempt { get; init; } = 1;

@@ -26,6 +26,7 @@ public static class HttpSubmission
             ContentType = request.ContentType,
             Headers = new ChangeHeaders(headers, request.Query.TryGetValue("dry_run", out var dryRun) ? dryRun.ToString() : null),
             Caller = caller,
+            Signature = request.Headers.TryGetValue("X-Signature", out var signature) ? signature.ToString() : null,
             CorrelationId = CorrelationId(request),
         };
     }

@@ -1,0 +1,183 @@
+// The Access Token Gateway in Azure: `azd up` (or `az deployment sub create`) provisions it all.
+// A user-assigned identity reaches every dependency; no shared key or connection string exists.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment; it seeds the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource; it must offer the Flex Consumption plan.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('DatoCMS CMA base URL.')
+param datoCmsBaseUrl string = 'https://site-api.datocms.com'
+
+@description('DatoCMS sandbox environment to change tokens in; empty for the primary environment.')
+param datoCmsEnvironment string = ''
+
+@description('Require HMAC-SHA256 signatures on HTTP requests (the signing secret is read from Key Vault).')
+param signaturesEnabled bool = false
+
+@description('Memory of each Function App instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the Function App scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Optional: object id of the operator (azd passes the signed-in user) who sets the secrets and reads the audit queue.')
+param principalId string = ''
+
+@description('Kind of principal principalId is.')
+param principalType ('User' | 'Group' | 'ServicePrincipal') = 'User'
+
+@description('Optional: object id of an event sender (e.g. an Event Grid system topic\'s managed identity) allowed to add messages to the change queue.')
+param changeSenderPrincipalId string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+var names = {
+  resourceGroup: 'rg-${environmentName}'
+  identity: 'id-api-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-api-${resourceToken}'
+  storage: 'st${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+}
+
+// The gateway's fixed names: the queue trigger, the audit writer and the docs rely on them.
+var queues = {
+  changes: 'access-token-changes'
+  poison: 'access-token-changes-poison'
+  audit: 'access-token-audit'
+}
+var replayTableName = 'replayedsignatures'
+var leaseContainerName = 'token-leases'
+var deploymentContainerName = 'app-package-${take(names.functionApp, 32)}-${take(uniqueString(names.functionApp, resourceToken), 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module identity 'core/security/user-assigned-identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'core/storage/storage-account.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    containers: [deploymentContainerName, leaseContainerName]
+    queues: [queues.changes, queues.poison, queues.audit]
+    tables: [replayTableName]
+  }
+}
+
+module keyVault 'core/security/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'core/monitor/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  dependsOn: [storage, keyVault, monitoring]
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    keyVaultName: names.keyVault
+    storageAccountName: names.storage
+    appQueueNames: [queues.changes, queues.poison, queues.audit]
+    changeQueueName: queues.changes
+    operatorQueueNames: [queues.audit, queues.poison]
+    applicationInsightsName: names.applicationInsights
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
+    changeSenderPrincipalId: changeSenderPrincipalId
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  // The host starts as soon as the app exists: its identity needs its roles by then.
+  dependsOn: [identity, storage, keyVault, monitoring, rbac]
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityName: names.identity
+    storageAccountName: names.storage
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: names.applicationInsights
+    keyVaultName: names.keyVault
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    gateway: {
+      datoCmsBaseUrl: datoCmsBaseUrl
+      datoCmsEnvironment: datoCmsEnvironment
+      cmaTokenSecretName: 'datocms-cma-token'
+      secretCacheDuration: '00:05:00'
+      auditQueueName: queues.audit
+      signaturesEnabled: signaturesEnabled
+      signingSecretName: 'webhook-signing-secret'
+      queueMayGrant: false
+    }
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_URI string = api.outputs.uri
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_KEY_VAULT_NAME string = names.keyVault
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = names.storage
+output AZURE_CHANGE_QUEUE_NAME string = queues.changes
+output AZURE_POISON_QUEUE_NAME string = queues.poison
+output AZURE_AUDIT_QUEUE_NAME string = queues.audit
+output APPLICATIONINSIGHTS_NAME string = names.applicationInsights
