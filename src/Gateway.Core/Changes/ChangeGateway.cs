@@ -32,7 +32,18 @@ public sealed class ChangeGateway(
     {
         var started = Stopwatch.GetTimestamp();
         var context = new ChangeContext(submission, NewId(), started);
-        var result = await DecideAsync(context, cancellationToken).ConfigureAwait(false);
+        ChangeResult result;
+        try
+        {
+            result = await DecideAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A bug must still leave an outcome record and answer in the error shape; the message names no secret
+            // (nothing the pipeline throws carries one), but only the exception's type is logged to be sure.
+            logger.LogError("Change {AuditId} failed unexpectedly: {ExceptionType}", context.AuditId, ex.GetType().FullName);
+            result = context.Fail(500, ErrorCodes.InternalError, "The gateway failed unexpectedly; nothing is known to have been applied beyond what the audit trail shows.");
+        }
         if (result.Outcome == ChangeOutcome.Failed && submission.IsFinalAttempt && submission.Source == ChangeSource.Queue)
             result = result with { Outcome = ChangeOutcome.GaveUp };
 

@@ -47,6 +47,7 @@ public static class ErrorCodes
     public const string UpstreamUnavailable = "UPSTREAM_UNAVAILABLE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string TokenBusy = "TOKEN_BUSY";
+    public const string InternalError = "INTERNAL_ERROR";
     public const string InvalidFunctionKey = "INVALID_FUNCTION_KEY";
     public const string RevertUnavailable = "REVERT_UNAVAILABLE";
 }

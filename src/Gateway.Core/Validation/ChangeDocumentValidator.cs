@@ -33,6 +33,10 @@ public static class ChangeDocumentValidator
 
     public static Validated Validate(ReadOnlyMemory<byte> body, string routeId, ChangeHeaders headers, DateTimeOffset now)
     {
+        // JsonDocument checks the structure but leaves invalid UTF-8 inside strings to fail later, when read.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            return ApiError.WithMessage(400, ErrorCodes.InvalidJsonBody, "The body is not valid UTF-8.");
+
         JsonDocument document;
         try
         {

@@ -15,6 +15,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private Process? _process;
+    private GatewayHarness? _shared;
 
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
@@ -66,15 +67,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    /// <summary>
+    /// One default gateway for the collection, for tests that only read (validation tables): it saves a host start
+    /// per case. Tests that use it compare the simulator's request counts before and after, never absolutes.
+    /// </summary>
+    public async Task<GatewayHarness> SharedGatewayAsync() => _shared ??= await GatewayHarness.StartAsync(this);
+
+    public async Task DisposeAsync()
     {
+        if (_shared is not null) await _shared.DisposeAsync();
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
         }
         _process?.Dispose();
-        return Task.CompletedTask;
     }
 }
 
