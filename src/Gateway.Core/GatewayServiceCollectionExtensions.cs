@@ -4,6 +4,7 @@ using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,7 +38,8 @@ public static class GatewayServiceCollectionExtensions
     private static IServiceCollection AddChangePipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChangesOptions>().Bind(configuration.GetSection(ChangesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<ITokenLocks>(sp => new InProcessTokenLocks(sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait));
+        services.TryAddSingleton<ITokenLocks>(sp => new BlobTokenLocks(
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRevertScheduler, QueueRevertScheduler>();
         services.TryAddSingleton<IRequestAuthenticator, TriggerAuthenticationOnly>();
         services.AddSingleton<AuditTrail>();

@@ -37,6 +37,13 @@ public static class AuditServiceCollectionExtensions
                 options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
                 options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
             });
+            // Per-token leases (Changes/BlobTokenLocks) live in the same account.
+            clients.AddBlobServiceClient(configuration.GetSection(StorageConnection)).ConfigureOptions(options =>
+            {
+                options.Retry.MaxRetries = 2;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+            });
             clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
         });
 
