@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using AccessTokenGateway.Audit;
+using AccessTokenGateway.Authentication;
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Policy;
+using AccessTokenGateway.Secrets;
+using AccessTokenGateway.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace AccessTokenGateway.Tests.Changes;
+
+/// <summary>The pipeline's own ordering and fail-closed rules, with its collaborators as doubles.</summary>
+public sealed class ChangeGatewayTests
+{
+    private const string Id = "312";
+    private static readonly TokenState Current = new("Read-only API token", true, false, false, "34");
+
+    private readonly Mock<IDatoCmsClient> _datoCms = new(MockBehavior.Strict);
+    private readonly Mock<ISecretSource> _secret = new();
+    private readonly Mock<IAuditSink> _audit = new();
+    private readonly Mock<IRevertScheduler> _reverts = new();
+    private readonly List<string> _calls = [];
+
+    public ChangeGatewayTests()
+    {
+        _secret.Setup(s => s.GetAsync(It.IsAny<CancellationToken>())).ReturnsAsync("cma-token");
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>()))
+            .Callback(() => _calls.Add("GET")).ReturnsAsync(Ok(Current));
+        _datoCms.Setup(d => d.UpdateAccessTokenAsync(Id, It.IsAny<TokenState>(), "cma-token", It.IsAny<CancellationToken>()))
+            .Callback<string, TokenState, string, CancellationToken>((_, s, _, _) => _calls.Add("PUT")).ReturnsAsync((string _, TokenState s, string _, CancellationToken _) => Ok(s));
+        _audit.Setup(a => a.WriteAsync(It.IsAny<AuditRecord>(), It.IsAny<CancellationToken>()))
+            .Callback<AuditRecord, CancellationToken>((r, _) => _calls.Add("audit " + (r.Outcome ?? r.Kind))).Returns(Task.CompletedTask);
+        _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).Callback(() => _calls.Add("schedule revert")).Returns(Task.CompletedTask);
+    }
+
+    private static DatoCmsResponse Ok(TokenState state)
+    {
+        var document = JsonNode.Parse(DatoCmsClient.BuildUpdateBody(Id, state))!.AsObject();
+        document["data"]!["attributes"]!["token"] = "secret-value";
+        document["data"]!["attributes"]!["hardcoded_type"] = null;
+        return new DatoCmsResponse(200, "req-1", AccessTokenResource.TryRead(document), null, 1);
+    }
+
+    private ChangeGateway Gateway(int outcomeRetries = 2) => new(
+        _datoCms.Object, _secret.Object,
+        new ChangePolicy(new OptionsMonitorStub<PolicyOptions>(new PolicyOptions())),
+        new InProcessTokenLocks(TimeSpan.FromSeconds(5)),
+        new AuditTrail(_audit.Object, Options.Create(new AuditOptions { OutcomeWriteRetries = outcomeRetries }), TimeProvider.System, NullLogger<AuditTrail>.Instance),
+        _reverts.Object, new TriggerAuthenticationOnly(), TimeProvider.System, NullLogger<ChangeGateway>.Instance);
+
+    private static ChangeSubmission Submission(JsonObject document, ChangeSource source = ChangeSource.Http, bool final = true) => new()
+    {
+        Source = source, TokenId = Id, Body = Encoding.UTF8.GetBytes(document.ToJsonString()), ContentType = "application/vnd.api+json",
+        CorrelationId = "c", IsFinalAttempt = final, Attempt = final ? 5 : 1,
+    };
+
+    private static JsonObject Rename(string name = "Renamed") => Documents.Update(Id, name: name);
+
+    [Fact]
+    public async Task Intent_is_recorded_before_the_put_and_the_outcome_after_it()
+    {
+        var result = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.Equal(["GET", "audit intent", "PUT", "audit applied"], _calls);
+    }
+
+    [Fact]
+    public async Task Expiring_grant_schedules_its_revert_after_the_intent_and_before_the_put()
+    {
+        var document = Rename().WithMeta(new JsonObject { ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ") });
+
+        var result = await Gateway().SubmitAsync(Submission(document), CancellationToken.None);
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.Equal(["GET", "audit intent", "schedule revert", "PUT", "audit applied"], _calls);
+        _reverts.Verify(r => r.ScheduleAsync(It.Is<RevertRequest>(x => x.RestoreTo == Current && x.Granted.Name == "Renamed"), It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
+    public async Task Unwritable_intent_means_nothing_is_sent_and_a_transient_503()
+    {
+        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "intent"), It.IsAny<CancellationToken>())).ThrowsAsync(new AuditUnavailableException("down"));
+
+        var result = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+
+        Assert.Equal((ChangeOutcome.Failed, 503, "AUDIT_UNAVAILABLE"), (result.Outcome, result.Error!.Status, result.Error.Code));
+        Assert.True(result.IsTransient);
+        _datoCms.Verify(d => d.UpdateAccessTokenAsync(It.IsAny<string>(), It.IsAny<TokenState>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Unschedulable_revert_means_nothing_is_sent()
+    {
+        _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RevertSchedulingException("down"));
+        var document = Rename().WithMeta(new JsonObject { ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ") });
+
+        var result = await Gateway().SubmitAsync(Submission(document), CancellationToken.None);
+
+        Assert.Equal((503, "REVERT_UNAVAILABLE"), (result.Error!.Status, result.Error.Code));
+        Assert.DoesNotContain("PUT", _calls);
+    }
+
+    [Fact]
+    public async Task Outcome_write_that_fails_after_an_applied_put_is_retried_until_it_lands()
+    {
+        var failures = 2;
+        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "outcome"), It.IsAny<CancellationToken>()))
+            .Callback(() => _calls.Add("outcome attempt"))
+            .Returns(() => failures-- > 0 ? Task.FromException(new AuditUnavailableException("blip")) : Task.CompletedTask);
+
+        var result = await Gateway(outcomeRetries: 2).SubmitAsync(Submission(Rename()), CancellationToken.None);
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.False(result.OutcomeAuditMissing);
+        Assert.Equal(3, _calls.Count(c => c == "outcome attempt"));
+    }
+
+    [Fact]
+    public async Task Outcome_that_never_lands_after_an_applied_put_leaves_the_intent_and_marks_the_result_for_a_retry()
+    {
+        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "outcome"), It.IsAny<CancellationToken>())).ThrowsAsync(new AuditUnavailableException("down"));
+
+        var result = await Gateway(outcomeRetries: 1).SubmitAsync(Submission(Rename(), ChangeSource.Queue, final: false), CancellationToken.None);
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.True(result.OutcomeAuditMissing);
+        Assert.True(result.IsTransient); // the queue function rethrows, so the retry reads the token and records no_change
+        _audit.Verify(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "intent" && r.AuditId == result.AuditId && r.Requested!.Name == "Renamed"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Unreachable_DatoCMS_is_a_transient_502_and_on_the_last_queue_attempt_gave_up()
+    {
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new DatoCmsUnavailableException("refused", 4));
+
+        var http = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+        var lastQueueAttempt = await Gateway().SubmitAsync(Submission(Rename(), ChangeSource.Queue, final: true), CancellationToken.None);
+
+        Assert.Equal((ChangeOutcome.Failed, 502), (http.Outcome, http.Error!.Status));
+        Assert.Equal(ChangeOutcome.GaveUp, lastQueueAttempt.Outcome);
+        _audit.Verify(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Outcome == "gave_up" && r.UpstreamAttempts == 4), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Secret_attribute_never_leaves_the_resource()
+    {
+        var result = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+
+        Assert.DoesNotContain("secret-value", result.Token!.Document.ToJsonString());
+    }
+
+    private sealed class OptionsMonitorStub<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+        public T Get(string? name) => value;
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+}

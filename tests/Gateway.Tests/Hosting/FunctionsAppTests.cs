@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using AccessTokenGateway.Changes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenGateway.Tests.Hosting;
+
+/// <summary>What the Functions host will see of the app: the generated function metadata, host.json and start-up checks.</summary>
+public sealed class FunctionsAppTests
+{
+    private static JsonArray Metadata() => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
+
+    [Fact]
+    public void Http_function_is_a_function_key_PUT_on_the_CMA_route()
+    {
+        var function = Metadata().Single(f => (string?)f!["name"] == "UpdateAccessToken")!;
+        var trigger = function["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "httpTrigger")!;
+
+        Assert.Equal("Function", (string?)trigger["authLevel"]);
+        Assert.Equal(["put"], trigger["methods"]!.AsArray().Select(m => (string?)m));
+        Assert.Equal("access_tokens/{id}", (string?)trigger["route"]);
+    }
+
+    [Fact]
+    public void Queue_function_listens_on_the_change_queue_through_AzureWebJobsStorage()
+    {
+        var function = Metadata().Single(f => (string?)f!["name"] == "ApplyQueuedAccessTokenChange")!;
+        var trigger = function["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "queueTrigger")!;
+
+        Assert.Equal(QueueNames.Changes, (string?)trigger["queueName"]);
+        Assert.Equal("AzureWebJobsStorage", (string?)trigger["connection"]);
+    }
+
+    [Fact]
+    public void Host_json_retries_queue_messages_as_the_pipeline_expects()
+    {
+        var queues = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")))!["extensions"]!["queues"]!;
+
+        // The pipeline audits the last attempt as given up on exactly this dequeue count.
+        Assert.Equal(new ChangesOptions().MaxDequeueCount, (int)queues["maxDequeueCount"]!);
+        Assert.Equal("base64", (string?)queues["messageEncoding"]);
+        // A failed message must not come back inside DatoCMS's 3-second rate-limit window.
+        Assert.True(TimeSpan.Parse((string)queues["visibilityTimeout"]!) >= TimeSpan.FromSeconds(3));
+    }
+
+    public static TheoryData<string, Dictionary<string, string?>, bool> StartUpCases() => new()
+    {
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/" }, true },
+        { "Production", new(), false },                                                                   // no vault: refuse
+        { "Production", new() { ["KeyVault:DevelopmentCmaToken"] = "x" }, false },                      // no stand-ins outside Development
+        { "Production", new() { ["KeyVault:VaultUri"] = "http://kv-example.vault.azure.net/" }, false }, // not https
+        { "Development", new() { ["KeyVault:DevelopmentCmaToken"] = "x" }, true },
+        { "Development", new(), false },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["DatoCms:BaseUrl"] = "not a url" }, false },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:TicketPattern"] = "([" }, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(StartUpCases))]
+    public async Task Settings_are_validated_once_at_start_up(string environment, Dictionary<string, string?> settings, bool starts)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment, DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddAccessTokenGateway(builder.Configuration);
+        using var host = builder.Build();
+
+        var start = Record.ExceptionAsync(() => host.StartAsync());
+        var error = await start;
+        if (starts)
+        {
+            Assert.Null(error);
+            await host.StopAsync();
+        }
+        else
+        {
+            Assert.IsType<OptionsValidationException>(error);
+        }
+    }
+}
