@@ -9,30 +9,19 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AccessTokenGateway.Tests.Audit;
 
-[Collection(IntegrationCollection.Name)]
-public sealed class AuditTrailTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class AuditTrailTests(AzuriteFixture storage) : GatewayTest(storage)
 {
-    private GatewayHarness _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        await storage.ResetQueuesAsync();
-        _gateway = await GatewayHarness.StartAsync(storage);
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     [Fact]
     public async Task Applied_change_leaves_an_intent_then_an_applied_outcome_with_before_after_and_no_secret()
     {
         var body = Documents.Update(Seed.EditableTokenId, cma: true)
             .WithMeta(new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob", ["reason"] = "Migration", ["ticket"] = "CHG-1" });
 
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString(), customize: r => r.Headers.Add("X-Correlation-Id", "corr-audit-1"));
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString(), customize: r => r.Headers.Add("X-Correlation-Id", "corr-audit-1"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var raw = new List<string>();
-        await foreach (var text in GatewayHarness.Drain(_gateway.AuditQueue)) raw.Add(text);
+        await foreach (var text in GatewayHarness.Drain(Gateway.AuditQueue)) raw.Add(text);
         Assert.Equal(2, raw.Count);
         var (intent, outcome) = (JsonNode.Parse(raw[0])!, JsonNode.Parse(raw[1])!);
 
@@ -71,10 +60,10 @@ public sealed class AuditTrailTests(AzuriteFixture storage) : IAsyncLifetime
         var body = Documents.Update(Seed.EditableTokenId);
         body["data"]!["attributes"]!["token"] = "attempt-to-set-a-secret";
 
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString());
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var record = Assert.Single(await _gateway.AuditRecordsAsync());
+        var record = Assert.Single(await Gateway.AuditRecordsAsync());
         Assert.Equal("rejected", (string?)record["outcome"]);
         Assert.Equal("INVALID_ATTRIBUTES", (string?)record["error"]!["code"]);
         Assert.Equal("token", (string?)record["error"]!["field"]);
@@ -86,7 +75,7 @@ public sealed class AuditTrailTests(AzuriteFixture storage) : IAsyncLifetime
     {
         // The real sink and QueueClient, pointed at a port where nothing listens.
         var closed = FreePort.Next();
-        await using var gateway = await GatewayHarness.StartAsync(storage, o => o.Services = services =>
+        await using var gateway = await StartGatewayAsync(o => o.Services = services =>
             services.Replace(ServiceDescriptor.Singleton<IAuditSink>(new QueueAuditSink(new QueueClient(
                 $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;",
                 "access-token-audit",

@@ -12,19 +12,8 @@ namespace AccessTokenGateway.Tests.Governance;
 /// becomes visible, so the expiry here is a few real seconds); the revert goes through the same pipeline with
 /// <c>meta.expected</c> = the granted state.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
-public sealed class ExpiringGrantTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class ExpiringGrantTests(AzuriteFixture storage) : GatewayTest(storage)
 {
-    private GatewayHarness _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        await storage.ResetQueuesAsync();
-        _gateway = await GatewayHarness.StartAsync(storage);
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     private async Task<(HttpResponseMessage Response, DateTimeOffset ExpiresAt)> GrantCmaAsync(TimeSpan lifetime)
     {
         var expiresAt = DateTimeOffset.UtcNow.Add(lifetime);
@@ -33,7 +22,7 @@ public sealed class ExpiringGrantTests(AzuriteFixture storage) : IAsyncLifetime
             ["requested_by"] = "alice", ["approved_by"] = "bob", ["ticket"] = "CHG-7",
             ["expires_at"] = expiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         });
-        return (await _gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString()), expiresAt);
+        return (await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString()), expiresAt);
     }
 
     [Fact]
@@ -42,9 +31,9 @@ public sealed class ExpiringGrantTests(AzuriteFixture storage) : IAsyncLifetime
         var (response, expiresAt) = await GrantCmaAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["meta"]!["revert_at"]);
-        Assert.True(_gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
+        Assert.True(Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
 
-        var records = await _gateway.WaitForAuditAsync(r => r.Count(x => (string?)x["outcome"] == "applied") == 2, TimeSpan.FromSeconds(30));
+        var records = await Gateway.WaitForAuditAsync(r => r.Count(x => (string?)x["outcome"] == "applied") == 2, TimeSpan.FromSeconds(30));
 
         var revert = records.Last(r => (string?)r["outcome"] == "applied");
         Assert.Equal("queue", (string?)revert["source"]);
@@ -54,7 +43,7 @@ public sealed class ExpiringGrantTests(AzuriteFixture storage) : IAsyncLifetime
         Assert.False((bool)revert["after"]!["can_access_cma"]!);
         // Not before its time (whole seconds: expires_at is given to the second).
         Assert.True(DateTimeOffset.Parse((string)revert["time"]!, CultureInfo.InvariantCulture) >= expiresAt.AddSeconds(-1));
-        Assert.False(_gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
+        Assert.False(Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
     }
 
     [Fact]
@@ -63,17 +52,17 @@ public sealed class ExpiringGrantTests(AzuriteFixture storage) : IAsyncLifetime
         var (response, _) = await GrantCmaAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // Someone renames the token directly in DatoCMS before the grant expires.
-        var changed = _gateway.Simulator.State.GetToken(Seed.EditableTokenId)! with { Name = "Renamed in DatoCMS" };
-        _gateway.Simulator.State.SetToken(changed);
+        var changed = Gateway.Simulator.State.GetToken(Seed.EditableTokenId)! with { Name = "Renamed in DatoCMS" };
+        Gateway.Simulator.State.SetToken(changed);
 
-        var records = await _gateway.WaitForAuditAsync(r => r.Any(x => (string?)x["source"] == "queue" && x["outcome"] is not null), TimeSpan.FromSeconds(30));
+        var records = await Gateway.WaitForAuditAsync(r => r.Any(x => (string?)x["source"] == "queue" && x["outcome"] is not null), TimeSpan.FromSeconds(30));
 
         var revert = records.Single(r => (string?)r["source"] == "queue" && r["outcome"] is not null);
         Assert.Equal("rejected", (string?)revert["outcome"]);
         Assert.Equal("STALE_APPROVAL", (string?)revert["error"]!["code"]);
-        var token = _gateway.Simulator.State.GetToken(Seed.EditableTokenId)!;
+        var token = Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!;
         Assert.Equal(("Renamed in DatoCMS", true), (token.Name, token.CanAccessCma));
-        Assert.Equal(1, _gateway.Simulator.State.CountRequests("PUT"));
+        Assert.Equal(1, Gateway.Simulator.State.CountRequests("PUT"));
     }
 
     [Fact]
@@ -83,8 +72,8 @@ public sealed class ExpiringGrantTests(AzuriteFixture storage) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         // Invisible until it expires: nothing to receive now, yet the queue holds it.
-        Assert.Empty((await _gateway.ChangeQueue.ReceiveMessagesAsync(32)).Value);
-        Assert.Equal(1, (await _gateway.ChangeQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await Gateway.ChangeQueue.ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(1, (await Gateway.ChangeQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         var message = QueueRevertScheduler.BuildMessage(new RevertRequest(Seed.EditableTokenId,
             new TokenState("Read-only API token", true, false, false, Seed.EditorRoleId), new TokenState("Read-only API token", true, false, true, Seed.EditorRoleId),
             DateTimeOffset.UtcNow, "grant-1", new AccessTokenGateway.Validation.ChangeMetadata(ApprovedBy: "bob")), DateTimeOffset.UtcNow);

@@ -6,21 +6,8 @@ using DatoCmsSimulator;
 namespace AccessTokenGateway.Tests.Governance;
 
 /// <summary>What makes the gateway more than a proxy: read first, diff, no-op, stale approvals, policy, dry run.</summary>
-[Collection(IntegrationCollection.Name)]
-public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class GovernanceTests(AzuriteFixture storage) : GatewayTest(storage)
 {
-    private GatewayHarness _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        await storage.ResetQueuesAsync();
-        _gateway = await StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
-    private Task<GatewayHarness> StartAsync(Action<HarnessOptions>? configure = null) => GatewayHarness.StartAsync(storage, configure);
-
     private static JsonObject Approved(JsonObject document, JsonObject? extra = null)
     {
         var meta = new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob" };
@@ -39,28 +26,28 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
     [Fact]
     public async Task Change_that_changes_nothing_sends_no_put_and_is_audited_as_no_change()
     {
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId).ToJsonString());
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId).ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await BodyOf(response);
         Assert.Equal("no_change", (string?)body["meta"]!["outcome"]);
         Assert.Empty(body["meta"]!["diff"]!.AsArray());
         Assert.Null(body["data"]!["attributes"]!["token"]);
-        Assert.Equal(["GET"], _gateway.Simulator.State.Requests.Select(r => r.Method));
-        var record = Assert.Single(await _gateway.AuditRecordsAsync());
+        Assert.Equal(["GET"], Gateway.Simulator.State.Requests.Select(r => r.Method));
+        var record = Assert.Single(await Gateway.AuditRecordsAsync());
         Assert.Equal("no_change", (string?)record["outcome"]);
     }
 
     [Fact]
     public async Task Diff_between_current_and_requested_state_is_in_the_answer_and_the_audit()
     {
-        var response = await _gateway.PutAsync(Seed.EditableTokenId,
+        var response = await Gateway.PutAsync(Seed.EditableTokenId,
             Approved(Documents.Update(Seed.EditableTokenId, name: "Launch token", cma: true, roleId: Seed.ViewerRoleId)).ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var diff = (await BodyOf(response))["meta"]!["diff"]!.AsArray().Select(d => (string?)d!["field"]).ToList();
         Assert.Equal(["name", "can_access_cma", "role"], diff);
-        var outcome = Assert.Single(await _gateway.AuditRecordsAsync(), r => r["outcome"] is not null);
+        var outcome = Assert.Single(await Gateway.AuditRecordsAsync(), r => r["outcome"] is not null);
         Assert.Equal(diff, outcome["diff"]!.AsArray().Select(d => (string?)d!["field"]));
     }
 
@@ -70,15 +57,15 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
         // The approver saw a different name than the token now has.
         var body = Approved(Documents.Update(Seed.EditableTokenId, cma: true), new JsonObject { ["expected"] = ExpectedSeedState("Name the approver saw") });
 
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString());
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString());
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var error = (await BodyOf(response))["data"]![0]!["attributes"]!;
         Assert.Equal("STALE_APPROVAL", (string?)error["code"]);
         var difference = Assert.Single(error["details"]!["differences"]!.AsArray());
         Assert.Equal(("name", "Name the approver saw", "Read-only API token"), ((string?)difference!["field"], (string?)difference["expected"], (string?)difference["current"]));
-        Assert.Equal(0, _gateway.Simulator.State.CountRequests("PUT"));
-        Assert.Equal("rejected", (string?)Assert.Single(await _gateway.AuditRecordsAsync())["outcome"]);
+        Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
+        Assert.Equal("rejected", (string?)Assert.Single(await Gateway.AuditRecordsAsync())["outcome"]);
     }
 
     [Fact]
@@ -86,16 +73,16 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
     {
         var body = Approved(Documents.Update(Seed.EditableTokenId, cma: true), new JsonObject { ["expected"] = ExpectedSeedState() });
 
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString());
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(_gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
+        Assert.True(Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
     }
 
     [Fact]
     public async Task Expected_state_in_the_header_works_like_meta_expected()
     {
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId, name: "Renamed").ToJsonString(),
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId, name: "Renamed").ToJsonString(),
             customize: r => r.Headers.Add("X-Change-Expected", ExpectedSeedState("Someone else's name").ToJsonString()));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
@@ -116,7 +103,7 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
     [MemberData(nameof(PolicyRefusals))]
     public async Task Policy_refusal_is_a_403_with_its_code_audited_and_nothing_is_written(string rule, string setting, string kind, string code)
     {
-        await using var gateway = await StartAsync(o =>
+        await using var gateway = await StartGatewayAsync(o =>
         {
             if (setting.Length > 0) o.Settings[setting.Split('=')[0]] = setting[(setting.IndexOf('=') + 1)..];
         });
@@ -140,7 +127,7 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
     [Fact]
     public async Task Revocation_needs_no_approver_and_a_matching_ticket_passes_the_ticket_rule()
     {
-        await using var gateway = await StartAsync(o => o.Settings["Policy:TicketPattern"] = "^CHG-[0-9]+$");
+        await using var gateway = await StartGatewayAsync(o => o.Settings["Policy:TicketPattern"] = "^CHG-[0-9]+$");
 
         var response = await gateway.PutAsync(Seed.EditableTokenId,
             Documents.Update(Seed.EditableTokenId, cda: false).WithMeta(new JsonObject { ["ticket"] = "CHG-42" }).ToJsonString());
@@ -157,7 +144,7 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
     {
         var document = Approved(Documents.Update(Seed.EditableTokenId, cma: true), how == "meta" ? new JsonObject { ["dry_run"] = true } : null);
 
-        var response = await _gateway.PutAsync(Seed.EditableTokenId + (how == "query" ? "?dry_run=true" : ""), document.ToJsonString(),
+        var response = await Gateway.PutAsync(Seed.EditableTokenId + (how == "query" ? "?dry_run=true" : ""), document.ToJsonString(),
             customize: r => { if (how == "header") r.Headers.Add("X-Change-Dry-Run", "true"); });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -167,9 +154,9 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
         Assert.Equal("can_access_cma", (string?)body["meta"]!["diff"]![0]!["field"]);
         Assert.True((bool)body["meta"]!["would_become"]!["can_access_cma"]!);
         Assert.False((bool)body["data"]!["attributes"]!["can_access_cma"]!);
-        Assert.Equal(["GET"], _gateway.Simulator.State.Requests.Select(r => r.Method));
-        Assert.False(_gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
-        var record = Assert.Single(await _gateway.AuditRecordsAsync());
+        Assert.Equal(["GET"], Gateway.Simulator.State.Requests.Select(r => r.Method));
+        Assert.False(Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCma);
+        var record = Assert.Single(await Gateway.AuditRecordsAsync());
         Assert.Equal("dry_run", (string?)record["outcome"]);
         Assert.True((bool)record["dry_run"]!);
     }
@@ -179,10 +166,10 @@ public sealed class GovernanceTests(AzuriteFixture storage) : IAsyncLifetime
     {
         var document = Documents.Update(Seed.EditableTokenId, cma: true).WithMeta(new JsonObject { ["dry_run"] = true, ["requested_by"] = "alice" });
 
-        var response = await _gateway.PutAsync(Seed.EditableTokenId, document.ToJsonString());
+        var response = await Gateway.PutAsync(Seed.EditableTokenId, document.ToJsonString());
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("POLICY_APPROVAL_REQUIRED", CodeOf(await BodyOf(response)));
-        Assert.Equal(0, _gateway.Simulator.State.CountRequests("PUT"));
+        Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
     }
 }

@@ -6,19 +6,8 @@ using DatoCmsSimulator;
 namespace AccessTokenGateway.Tests.Queue;
 
 /// <summary>The queue path, end to end: Azurite, the WebJobs listener the Functions host runs, the same function class.</summary>
-[Collection(IntegrationCollection.Name)]
-public sealed class QueueTriggerTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class QueueTriggerTests(AzuriteFixture storage) : GatewayTest(storage)
 {
-    private GatewayHarness _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        await storage.ResetQueuesAsync();
-        _gateway = await GatewayHarness.StartAsync(storage);
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     private static JsonObject Rename(string name) =>
         Documents.Update(Seed.EditableTokenId, name: name).WithMeta(new JsonObject { ["requested_by"] = "hr-offboarding" });
 
@@ -50,15 +39,15 @@ public sealed class QueueTriggerTests(AzuriteFixture storage) : IAsyncLifetime
             },
         };
 
-        await _gateway.ChangeQueue.SendMessageAsync(message.ToJsonString());
+        await Gateway.ChangeQueue.SendMessageAsync(message.ToJsonString());
 
-        var records = await _gateway.WaitForAuditAsync(r => r.Any(x => (string?)x["outcome"] is not null));
+        var records = await Gateway.WaitForAuditAsync(r => r.Any(x => (string?)x["outcome"] is not null));
         var outcome = Assert.Single(records, r => r["outcome"] is not null);
         Assert.Equal("applied", (string?)outcome["outcome"]);
         Assert.Equal("queue", (string?)outcome["source"]);
         Assert.Equal(name, (string?)outcome["after"]!["name"]);
         if (envelope != "none") Assert.Equal("evt-" + envelope, (string?)outcome["correlation_id"]);
-        Assert.Equal(name, _gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
+        Assert.Equal(name, Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
     }
 
     [Theory]
@@ -67,17 +56,17 @@ public sealed class QueueTriggerTests(AzuriteFixture storage) : IAsyncLifetime
     [InlineData("{\"specversion\":\"1.0\",\"type\":\"x\",\"source\":\"/x\",\"id\":\"1\"}")]
     public async Task Unusable_message_is_audited_as_rejected_once_and_never_retried_or_poisoned(string text)
     {
-        await _gateway.ChangeQueue.SendMessageAsync(text);
+        await Gateway.ChangeQueue.SendMessageAsync(text);
 
-        var records = await _gateway.WaitForAuditAsync(r => r.Count > 0);
+        var records = await Gateway.WaitForAuditAsync(r => r.Count > 0);
         var record = Assert.Single(records);
         Assert.Equal("rejected", (string?)record["outcome"]);
         Assert.Equal(1, (int)record["attempt"]!);
-        Assert.Empty(_gateway.Simulator.State.Requests);
+        Assert.Empty(Gateway.Simulator.State.Requests);
         // The message was completed: nothing is left to retry, and nothing went to poison.
-        Assert.Null((await _gateway.ChangeQueue.PeekMessageAsync()).Value);
-        Assert.Null((await _gateway.PoisonQueue.PeekMessageAsync()).Value);
-        Assert.Single(await _gateway.AuditRecordsAsync());
+        Assert.Null((await Gateway.ChangeQueue.PeekMessageAsync()).Value);
+        Assert.Null((await Gateway.PoisonQueue.PeekMessageAsync()).Value);
+        Assert.Single(await Gateway.AuditRecordsAsync());
     }
 
     [Fact]
@@ -85,42 +74,42 @@ public sealed class QueueTriggerTests(AzuriteFixture storage) : IAsyncLifetime
     {
         var grant = Documents.Update(Seed.EditableTokenId, cma: true).WithMeta(new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob" });
 
-        await _gateway.ChangeQueue.SendMessageAsync(grant.ToJsonString());
+        await Gateway.ChangeQueue.SendMessageAsync(grant.ToJsonString());
 
-        var record = Assert.Single(await _gateway.WaitForAuditAsync(r => r.Count > 0));
+        var record = Assert.Single(await Gateway.WaitForAuditAsync(r => r.Count > 0));
         Assert.Equal("POLICY_QUEUE_MAY_NOT_GRANT", (string?)record["error"]!["code"]);
-        Assert.Equal(0, _gateway.Simulator.State.CountRequests("PUT"));
+        Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
     }
 
     [Fact]
     public async Task DatoCMS_503_twice_then_200_is_retried_and_applied_once_audited_once_as_applied()
     {
-        _gateway.Simulator.State.Faults.Add(new Fault(FaultKind.ServerError, Count: 2, StatusCode: 503, Method: "PUT"));
+        Gateway.Simulator.State.Faults.Add(new Fault(FaultKind.ServerError, Count: 2, StatusCode: 503, Method: "PUT"));
 
-        await _gateway.ChangeQueue.SendMessageAsync(Rename("After two 503s").ToJsonString());
+        await Gateway.ChangeQueue.SendMessageAsync(Rename("After two 503s").ToJsonString());
 
-        var records = await _gateway.WaitForAuditAsync(r => r.Any(x => x["outcome"] is not null));
+        var records = await Gateway.WaitForAuditAsync(r => r.Any(x => x["outcome"] is not null));
         var outcome = Assert.Single(records, r => r["outcome"] is not null);
         Assert.Equal("applied", (string?)outcome["outcome"]);
         Assert.True((int)outcome["upstream_attempts"]! >= 3);
-        Assert.Equal(["503", "503", "200"], _gateway.Simulator.State.Requests.Where(r => r.Method == "PUT").Select(r => r.Status.ToString()));
-        Assert.Equal("After two 503s", _gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
+        Assert.Equal(["503", "503", "200"], Gateway.Simulator.State.Requests.Where(r => r.Method == "PUT").Select(r => r.Status.ToString()));
+        Assert.Equal("After two 503s", Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
     }
 
     [Fact]
     public async Task DatoCMS_failing_every_time_sends_the_message_to_poison_with_its_last_attempt_audited_as_given_up()
     {
-        _gateway.Simulator.State.Faults.SetPersistent(new Fault(FaultKind.ServerError, StatusCode: 500));
+        Gateway.Simulator.State.Faults.SetPersistent(new Fault(FaultKind.ServerError, StatusCode: 500));
 
-        await _gateway.ChangeQueue.SendMessageAsync(Rename("Never applied").ToJsonString());
+        await Gateway.ChangeQueue.SendMessageAsync(Rename("Never applied").ToJsonString());
 
-        var records = await _gateway.WaitForAuditAsync(r => r.Any(x => (string?)x["outcome"] == "gave_up"), TimeSpan.FromSeconds(90));
+        var records = await Gateway.WaitForAuditAsync(r => r.Any(x => (string?)x["outcome"] == "gave_up"), TimeSpan.FromSeconds(90));
         var outcomes = records.Where(r => r["outcome"] is not null).ToList();
         Assert.Equal(["failed", "failed", "failed", "failed", "gave_up"], outcomes.Select(r => (string?)r["outcome"]));
         Assert.Equal([1, 2, 3, 4, 5], outcomes.Select(r => (int)r["attempt"]!));
-        var poisoned = await WaitForMessageAsync(_gateway.PoisonQueue);
+        var poisoned = await WaitForMessageAsync(Gateway.PoisonQueue);
         Assert.Contains("Never applied", poisoned);
-        Assert.Equal("Read-only API token", _gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
+        Assert.Equal("Read-only API token", Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
     }
 
     private static async Task<string> WaitForMessageAsync(Azure.Storage.Queues.QueueClient queue)

@@ -8,108 +8,100 @@ using Microsoft.Extensions.Time.Testing;
 namespace AccessTokenGateway.Tests.Secrets;
 
 /// <summary>The CMA token through the real SecretClient, against a local HTTPS endpoint that speaks Key Vault's protocol.</summary>
-[Collection(IntegrationCollection.Name)]
-public sealed class KeyVaultTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class KeyVaultTests(AzuriteFixture storage) : GatewayTest(storage)
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private GatewayHarness _gateway = null!;
 
-    public async Task InitializeAsync()
+    protected override void Configure(HarnessOptions options)
     {
-        await storage.ResetQueuesAsync();
-        _gateway = await GatewayHarness.StartAsync(storage, o =>
-        {
-            o.UseKeyVault = true;
-            o.TimeProvider = _time;
-            o.Settings["KeyVault:CacheDuration"] = "00:05:00";
-        });
+        options.UseKeyVault = true;
+        options.TimeProvider = _time;
+        options.Settings["KeyVault:CacheDuration"] = "00:05:00";
     }
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     private Task<HttpResponseMessage> Rename(string name) =>
-        _gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId, name: name).ToJsonString());
+        Gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId, name: name).ToJsonString());
 
     [Fact]
     public async Task One_vault_read_serves_every_request_within_the_cache_period()
     {
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Rename("Name " + i)).StatusCode);
-        Assert.Equal(1, _gateway.Vault!.SecretReads);
+        Assert.Equal(1, Gateway.Vault!.SecretReads);
 
         _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, (await Rename("After expiry")).StatusCode);
 
-        Assert.Equal(2, _gateway.Vault.SecretReads);
+        Assert.Equal(2, Gateway.Vault.SecretReads);
     }
 
     [Fact]
     public async Task Rotated_CMA_token_DatoCMS_401_triggers_exactly_one_vault_reread_and_one_retry()
     {
         Assert.Equal(HttpStatusCode.OK, (await Rename("Before rotation")).StatusCode);
-        Assert.Equal(1, _gateway.Vault!.SecretReads);
+        Assert.Equal(1, Gateway.Vault!.SecretReads);
 
         // The operator rotates the token: DatoCMS now accepts only the new one, and the vault holds it.
-        _gateway.Simulator.State.Options.ApiTokens.Clear();
-        _gateway.Simulator.State.Options.ApiTokens.Add("rotated-cma-token");
-        _gateway.Vault.SetSecret(GatewayHarness.CmaSecretName, "rotated-cma-token");
-        _gateway.Simulator.State.ClearRequests();
+        Gateway.Simulator.State.Options.ApiTokens.Clear();
+        Gateway.Simulator.State.Options.ApiTokens.Add("rotated-cma-token");
+        Gateway.Vault.SetSecret(GatewayHarness.CmaSecretName, "rotated-cma-token");
+        Gateway.Simulator.State.ClearRequests();
 
         var response = await Rename("After rotation");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, _gateway.Vault.SecretReads);
-        var requests = _gateway.Simulator.State.Requests;
+        Assert.Equal(2, Gateway.Vault.SecretReads);
+        var requests = Gateway.Simulator.State.Requests;
         Assert.Equal(["GET 401", "GET 200", "PUT 200"], requests.Select(r => $"{r.Method} {r.Status}"));
         Assert.Equal("Bearer rotated-cma-token", requests[^1].Headers["Authorization"]);
-        Assert.Equal("After rotation", _gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
+        Assert.Equal("After rotation", Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
     }
 
     [Fact]
     public async Task A_token_DatoCMS_still_refuses_after_one_reread_is_a_502_and_nothing_is_written()
     {
-        _gateway.Simulator.State.Options.ApiTokens.Clear();
-        _gateway.Simulator.State.Options.ApiTokens.Add("a-token-the-vault-does-not-have");
+        Gateway.Simulator.State.Options.ApiTokens.Clear();
+        Gateway.Simulator.State.Options.ApiTokens.Add("a-token-the-vault-does-not-have");
 
         var response = await Rename("Never applied");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(2, _gateway.Vault!.SecretReads);
-        Assert.Equal(0, _gateway.Simulator.State.CountRequests("PUT"));
+        Assert.Equal(2, Gateway.Vault!.SecretReads);
+        Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
     }
 
     [Fact]
     public async Task Vault_outage_with_nothing_cached_is_a_503_and_nothing_is_forwarded()
     {
-        _gateway.Vault!.FailWith = HttpStatusCode.ServiceUnavailable;
+        Gateway.Vault!.FailWith = HttpStatusCode.ServiceUnavailable;
 
         var response = await Rename("Never applied");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("SECRET_UNAVAILABLE", await response.Content.ReadAsStringAsync());
         Assert.True(response.Headers.Contains("Retry-After"));
-        Assert.Empty(_gateway.Simulator.State.Requests);
+        Assert.Empty(Gateway.Simulator.State.Requests);
     }
 
     [Fact]
     public async Task Vault_outage_after_a_read_keeps_serving_the_cached_token_until_it_expires()
     {
         Assert.Equal(HttpStatusCode.OK, (await Rename("First")).StatusCode);
-        _gateway.Vault!.FailWith = HttpStatusCode.TooManyRequests;
+        Gateway.Vault!.FailWith = HttpStatusCode.TooManyRequests;
 
         Assert.Equal(HttpStatusCode.OK, (await Rename("Second, from the cache")).StatusCode);
         _time.Advance(TimeSpan.FromMinutes(6));
         var afterExpiry = await Rename("Third, cache expired");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, afterExpiry.StatusCode);
-        Assert.Equal("Second, from the cache", _gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
+        Assert.Equal("Second, from the cache", Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
     }
 
     [Fact]
     public async Task The_vault_is_read_with_the_credential_after_Key_Vaults_challenge()
     {
         Assert.Equal(HttpStatusCode.OK, (await Rename("Authenticated read")).StatusCode);
-        var credential = (TestCredential)_gateway.Services.GetRequiredService<Azure.Core.TokenCredential>();
+        var credential = (TestCredential)Gateway.Services.GetRequiredService<Azure.Core.TokenCredential>();
         Assert.True(credential.TokenRequests >= 1);
-        Assert.IsType<CachedSecret>(_gateway.Services.GetRequiredKeyedService<ISecretSource>(SecretsServiceCollectionExtensions.CmaToken));
+        Assert.IsType<CachedSecret>(Gateway.Services.GetRequiredKeyedService<ISecretSource>(SecretsServiceCollectionExtensions.CmaToken));
     }
 }
