@@ -21,6 +21,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddDatoCms(configuration);          // the CMA client, retries, pacing
         services.AddSecrets(configuration);          // Key Vault, cached
         services.AddAudit(configuration);            // the audit queue, fail-closed
+        services.AddCallerAuthentication(configuration); // Easy Auth principals, webhook signatures, the replay store
         services.AddChangePolicy(configuration);     // the organisation's rules
         services.AddChangePipeline(configuration);   // locks, reverts, the pipeline itself
         return services;

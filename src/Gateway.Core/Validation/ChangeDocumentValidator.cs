@@ -41,8 +41,14 @@ public static class ChangeDocumentValidator
         try
         {
             document = JsonDocument.Parse(body, ParseOptions);
+            // Valid UTF-8 may still escape half a surrogate pair ("\ud800"): no text, and reading it would throw.
+            if (!TextRules.AllStringsDecode(document.RootElement))
+            {
+                document.Dispose();
+                throw new JsonException("A string escapes an unpaired surrogate.");
+            }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException) // the duplicate check decodes member names
         {
             return ApiError.WithMessage(400, ErrorCodes.InvalidJsonBody, "The body is not a single well-formed UTF-8 JSON document (duplicate members and nesting deeper than " + ValidationLimits.MaxJsonDepth + " are refused).");
         }
@@ -170,6 +176,30 @@ public static class Ids
 
 internal static class TextRules
 {
+    /// <summary>Every string and member name unescapes to Unicode text (JsonElement throws on an unpaired surrogate).</summary>
+    public static bool AllStringsDecode(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(AllStringsDecode);
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(member => member.Name is not null && AllStringsDecode(member.Value));
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public static bool HasControlCharacters(string value)
     {
         foreach (var c in value)

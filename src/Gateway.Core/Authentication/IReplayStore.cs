@@ -1,0 +1,15 @@
+namespace AccessTokenGateway.Authentication;
+
+/// <summary>Signatures already used, shared by every instance of the gateway so a replay to another instance is caught too.</summary>
+public interface IReplayStore
+{
+    /// <summary>
+    /// Records <paramref name="key"/> if it is not already recorded (or only by an entry past its expiry). True when
+    /// this call recorded it: the first use. False when it was already there: a replay.
+    /// </summary>
+    /// <exception cref="ReplayStoreUnavailableException">The store could not be reached; nothing can be said.</exception>
+    Task<bool> TryRecordAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+}
+
+/// <summary>The seen-signature store could not be reached: a signed request is refused (fail closed), transiently.</summary>
+public sealed class ReplayStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

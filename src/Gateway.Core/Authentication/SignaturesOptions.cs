@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AccessTokenGateway.Authentication;
+
+/// <summary>
+/// Signed requests for webhook senders (<c>Signatures:*</c>). Off by default; when on, every HTTP submission must
+/// carry a valid, fresh, never-seen <c>X-Signature</c>. Queue messages are not signed: the queue's own access
+/// control (Storage RBAC) decides who may write to it.
+/// </summary>
+public sealed class SignaturesOptions
+{
+    public const string SectionName = "Signatures";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>The Key Vault secret holding the signing secret (one line), or the current and the previous one (two lines).</summary>
+    [Required]
+    [RegularExpression("^[0-9A-Za-z-]{1,127}$")]
+    public string SecretName { get; set; } = "webhook-signing-secret";
+
+    /// <summary>How far <c>t</c> may be from the gateway's clock, either way; also how long a seen signature is remembered.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Tolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The table of seen signatures, shared by every instance (Azure Table Storage on <c>AzureWebJobsStorage</c>).</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    public string ReplayTableName { get; set; } = "replayedsignatures";
+
+    /// <summary>Development only: a signing secret that stands in for the vault, like <c>KeyVault:DevelopmentCmaToken</c>.</summary>
+    public string? DevelopmentSecret { get; set; }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Secrets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenGateway.Authentication;
+
+/// <summary>
+/// Checks <see cref="WebhookSignature"/>s on HTTP submissions, in this order: present, well-formed, authentic (an HMAC
+/// under a current signing secret, compared in constant time), fresh (within the tolerance, either way), and first
+/// (recorded in the shared <see cref="IReplayStore"/>). Freshness is judged only for authentic requests, so a forger
+/// learns nothing from the codes; a signature is spent once authentic and fresh, whatever becomes of the change.
+/// </summary>
+public sealed class SignedRequestAuthenticator(
+    [FromKeyedServices(AuthenticationServiceCollectionExtensions.SigningSecret)] ISecretSource signingSecret,
+    IReplayStore replays,
+    IOptions<SignaturesOptions> options,
+    TimeProvider time,
+    ILogger<SignedRequestAuthenticator> logger) : IRequestAuthenticator
+{
+    public const string CurrentSecretSigner = "webhook";
+    public const string PreviousSecretSigner = "webhook:previous";
+
+    private readonly long _toleranceSeconds = (long)options.Value.Tolerance.TotalSeconds;
+    private volatile ReadSecret? _secrets;
+
+    public async ValueTask<(CallerIdentity? Caller, ApiError? Error)> AuthenticateAsync(ChangeSubmission submission, CancellationToken cancellationToken)
+    {
+        if (submission.Source != ChangeSource.Http) return (null, null);
+        if (string.IsNullOrEmpty(submission.Signature))
+            return Refuse(SignatureErrorCodes.Missing, $"This gateway requires signed requests: {WebhookSignature.Header}: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.");
+        if (!WebhookSignature.TryParse(submission.Signature, out var signature))
+            return Refuse(SignatureErrorCodes.Malformed, $"{WebhookSignature.Header} must be t=<unix seconds>,v1=<64 hex digits>, with at most {WebhookSignature.MaxSignatures} v1 values and no spaces.");
+
+        SigningSecrets? secrets;
+        try
+        {
+            secrets = Read(await signingSecret.GetAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (SecretUnavailableException)
+        {
+            return (null, ApiError.WithMessage(503, ErrorCodes.SecretUnavailable, "The signing secret could not be read from Key Vault; nothing was sent to DatoCMS.", transient: true));
+        }
+        if (secrets is null)
+            return (null, ApiError.WithMessage(503, ErrorCodes.SecretUnavailable, "The signing secret in Key Vault is not usable; nothing was sent to DatoCMS.", transient: true));
+
+        var matched = Match(secrets, signature, submission.Body.Span);
+        if (matched < 0)
+            return Refuse(SignatureErrorCodes.Invalid, "No v1 signature is the HMAC-SHA256 of \"<t>.<body>\" under the signing secret.");
+
+        var age = time.GetUtcNow().ToUnixTimeSeconds() - signature.UnixSeconds;
+        if (age > _toleranceSeconds)
+            return Refuse(SignatureErrorCodes.Expired, $"The signature's timestamp is more than {_toleranceSeconds} seconds old: sign each request when it is sent.");
+        if (-age > _toleranceSeconds)
+            return Refuse(SignatureErrorCodes.FromTheFuture, $"The signature's timestamp is more than {_toleranceSeconds} seconds ahead of the gateway's clock: check the sender's clock.");
+
+        try
+        {
+            var expiresAt = DateTimeOffset.FromUnixTimeSeconds(signature.UnixSeconds) + options.Value.Tolerance;
+            if (!await replays.TryRecordAsync(ReplayKey(signature.TimestampText, submission.Body.Span), expiresAt, cancellationToken).ConfigureAwait(false))
+                return Refuse(SignatureErrorCodes.Replayed, "This signature was already used: sign every request, and every retry, afresh.");
+        }
+        catch (ReplayStoreUnavailableException)
+        {
+            return (null, ApiError.WithMessage(503, SignatureErrorCodes.ReplayStoreUnavailable, "Replays cannot be ruled out right now (the seen-signature store is unreachable); nothing was sent to DatoCMS.", transient: true));
+        }
+
+        // An Easy Auth principal names the caller better than the shared webhook secret does.
+        if (submission.Caller.Kind == CallerKinds.Principal) return (null, null);
+        return (new CallerIdentity(CallerKinds.Signer, matched == 0 ? CurrentSecretSigner : PreviousSecretSigner), null);
+    }
+
+    /// <summary>
+    /// The index of the secret one of the signatures was made with, or -1. Every signature is compared with every
+    /// secret's HMAC, in constant time, so the time taken says nothing about which (if any) matched.
+    /// </summary>
+    private static int Match(SigningSecrets secrets, ParsedSignature signature, ReadOnlySpan<byte> body)
+    {
+        var matched = -1;
+        for (var i = 0; i < secrets.Keys.Count; i++)
+        {
+            var expected = WebhookSignature.Compute(secrets.Keys[i], signature.TimestampText, body);
+            foreach (var given in signature.Signatures)
+            {
+                if (CryptographicOperations.FixedTimeEquals(expected, given) && matched < 0) matched = i;
+            }
+        }
+        return matched;
+    }
+
+    /// <summary>What a replay would repeat: the signed content itself, whichever secret or secrets signed it.</summary>
+    internal static string ReplayKey(string timestamp, ReadOnlySpan<byte> body)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.ASCII.GetBytes(timestamp));
+        sha.AppendData("."u8);
+        sha.AppendData(body);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private SigningSecrets? Read(string value)
+    {
+        var cached = _secrets;
+        if (cached is not null && ReferenceEquals(cached.Value, value)) return cached.Secrets;
+        var secrets = SigningSecrets.TryRead(value);
+        if (secrets is null)
+            logger.LogError("The signing secret {SecretName} is not one or two lines of at least {MinimumBytes} bytes; signed requests are refused until it is fixed",
+                options.Value.SecretName, SigningSecrets.MinimumBytes);
+        _secrets = new ReadSecret(value, secrets);
+        return secrets;
+    }
+
+    private static (CallerIdentity?, ApiError?) Refuse(string code, string message) =>
+        (null, new ApiError(401, code, new JsonObject { ["message"] = message }));
+
+    private sealed record ReadSecret(string Value, SigningSecrets? Secrets);
+}

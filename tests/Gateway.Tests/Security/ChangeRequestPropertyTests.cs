@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using AccessTokenGateway.Tests.Support;
+using AccessTokenGateway.Validation;
+using CsCheck;
+using DatoCmsSimulator;
+
+namespace AccessTokenGateway.Tests.Security;
+
+/// <summary>
+/// Generated and mutated change requests (<see cref="ChangeRequestGen"/>), judged against <see cref="ReferenceValidator"/>:
+/// in process, the validator's verdict must be the reference's; over real HTTP, nothing is ever a 5xx, every refusal
+/// is a DatoCMS-shaped error document with the reference's status, and a refused request reaches DatoCMS not at all.
+/// </summary>
+public sealed class ChangeRequestPropertyTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Validator_verdict_equals_the_reference_check()
+    {
+        ChangeRequestGen.For(Now, overHttp: false).Sample(request =>
+        {
+            var expected = ReferenceValidator.Document(request.Body, request.RouteId, Now);
+
+            var actual = ChangeDocumentValidator.Validate(request.Body, request.RouteId, ChangeHeaders.None, Now);
+
+            Assert.True(expected == actual.Error?.Status, $"reference {expected?.ToString() ?? "accepts"}, validator {actual.Error?.Status.ToString() ?? "accepts"} ({actual.Error?.Code} {actual.Error?.Details?.ToJsonString()})");
+            Assert.Equal(actual.Error is null, actual.Document is not null);
+        }, iter: 3_000, print: r => r.ToString());
+    }
+
+    [Fact]
+    public void Unmutated_documents_are_all_accepted()
+    {
+        // Guards the property above against passing vacuously: the generator's plain documents are valid ones.
+        ChangeRequestGen.For(Now, overHttp: false).Where(r => r.Steps.Count == 0 && r.RouteId == Seed.EditableTokenId).Sample(request =>
+        {
+            Assert.Null(ChangeDocumentValidator.Validate(request.Body, request.RouteId, ChangeHeaders.None, Now).Error);
+        }, iter: 200, print: r => r.ToString());
+    }
+
+    [Fact]
+    public void Generated_requests_cover_acceptance_and_every_kind_of_refusal()
+    {
+        var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        ChangeRequestGen.For(Now, overHttp: true).Sample(request =>
+        {
+            verdicts.AddOrUpdate(ReferenceValidator.Http(request.Body, request.RouteId, request.ContentType, Now) ?? 200, 1, (_, n) => n + 1);
+        }, iter: 3_000);
+
+        Assert.All(new[] { 200, 400, 413, 415, 422 }, status => Assert.True(verdicts.GetValueOrDefault(status) >= 20, $"{status}: {verdicts.GetValueOrDefault(status)} of 3000"));
+    }
+}
+
+/// <summary>The same requests over real HTTP through the local host.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class ChangeRequestHttpPropertyTests(AzuriteFixture storage) : IAsyncLifetime
+{
+    private GatewayHarness _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        await storage.ResetQueuesAsync();
+        // DatoCMS's rate limit is not under test here: a generous one keeps 200 requests fast.
+        var simulator = new SimulatorOptions { RateLimitPerWindow = 1_000_000 };
+        _gateway = await GatewayHarness.StartAsync(storage, o => o.SimulatorOptions = simulator);
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Over_HTTP_nothing_is_a_5xx_and_a_refused_request_is_an_error_document_that_reached_nothing()
+    {
+        await ChangeRequestGen.For(DateTimeOffset.UtcNow, overHttp: true).SampleAsync(async request =>
+        {
+            var expected = ReferenceValidator.Http(request.Body, request.RouteId, request.ContentType, DateTimeOffset.UtcNow);
+            var before = _gateway.Simulator.State.Requests.Count;
+
+            var response = await _gateway.PutBytesAsync(request.RouteId, request.Body, request.ContentType);
+
+            var status = (int)response.StatusCode;
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(status < 500, $"{status}: {text}");
+            if (expected is { } refused)
+            {
+                Assert.True(refused == status, $"reference {refused}, gateway {status}: {text}");
+                SecurityHttp.ErrorCodeOf(text);
+                Assert.Equal(before, _gateway.Simulator.State.Requests.Count);
+            }
+            else if (status != 200)
+            {
+                SecurityHttp.ErrorCodeOf(text); // refused later (policy, DatoCMS): still DatoCMS's error shape
+            }
+            else
+            {
+                Assert.Equal("access_token", (string?)JsonNode.Parse(text)!["data"]!["type"]);
+            }
+        }, iter: 200, threads: 1, print: r => r.ToString());
+    }
+}
