@@ -4,6 +4,7 @@ using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
+using AccessTokenGateway.Storage;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddDatoCms(configuration);          // the CMA client, retries, pacing
         services.AddSecrets(configuration);          // Key Vault, cached
+        services.AddStorageClients(configuration);   // queues, blobs, tables on AzureWebJobsStorage
         services.AddAudit(configuration);            // the audit queue, fail-closed
         services.AddCallerAuthentication(configuration); // Easy Auth principals, webhook signatures, the replay store
         services.AddChangePolicy(configuration);     // the organisation's rules

@@ -44,18 +44,6 @@ public static class AuthenticationServiceCollectionExtensions
             return new CachedSecret(sp.GetRequiredService<SecretClient>(), signatures.SecretName, vault.CacheDuration, sp.GetRequiredService<TimeProvider>());
         });
 
-        services.AddAzureClients(clients => clients
-            .AddClient<TableServiceClient, TableClientOptions>((options, credential, _) =>
-                StorageTables.Create(configuration.GetSection(AuditServiceCollectionExtensions.StorageConnection), options, credential))
-            .WithCredential(sp => sp.GetRequiredService<TokenCredential>())
-            .ConfigureOptions(options =>
-            {
-                // Fail closed quickly: a signed request waits for this check before anything else happens.
-                options.Retry.MaxRetries = 2;
-                options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-                options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
-            }));
         services.TryAddSingleton<IReplayStore, TableReplayStore>();
         services.TryAddSingleton<SignedRequestAuthenticator>();
         services.Replace(ServiceDescriptor.Singleton<IRequestAuthenticator>(sp =>
@@ -80,21 +68,5 @@ public static class AuthenticationServiceCollectionExtensions
                 return ValidateOptionsResult.Fail("Signatures:Enabled needs the signing secret: set KeyVault:VaultUri (or, in Development, Signatures:DevelopmentSecret).");
             return ValidateOptionsResult.Success;
         }
-    }
-}
-
-/// <summary>
-/// The table service named by <c>AzureWebJobsStorage</c>, read the way the Functions host reads it: a connection
-/// string (locally), or <c>__tableServiceUri</c> (or <c>__accountName</c>) with the app's identity (in Azure).
-/// Microsoft.Extensions.Azure's own configuration binding knows only <c>endpoint</c> for tables, not these names.
-/// </summary>
-internal static class StorageTables
-{
-    public static TableServiceClient Create(IConfigurationSection connection, TableClientOptions options, TokenCredential credential)
-    {
-        if (!string.IsNullOrEmpty(connection.Value)) return new TableServiceClient(connection.Value, options);
-        if (connection["tableServiceUri"] is { Length: > 0 } uri) return new TableServiceClient(new Uri(uri), credential, options);
-        if (connection["accountName"] is { Length: > 0 } account) return new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential, options);
-        throw new InvalidOperationException($"{connection.Path} names no table service: set a connection string, or {connection.Path}__tableServiceUri with the app's identity.");
     }
 }

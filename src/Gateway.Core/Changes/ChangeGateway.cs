@@ -58,7 +58,8 @@ public sealed class ChangeGateway(
         if (submission.BodyTooLarge)
             return context.Reject(ApiError.WithMessage(413, ErrorCodes.RequestTooLarge, $"The body exceeds {ValidationLimits.MaxBodyBytes} bytes."));
         var (caller, unauthenticated) = await authenticator.AuthenticateAsync(submission, cancellationToken).ConfigureAwait(false);
-        if (unauthenticated is not null) return context.Reject(unauthenticated);
+        if (unauthenticated is not null)
+            return unauthenticated.Transient ? context.Result(ChangeOutcome.Failed, null) with { Error = unauthenticated } : context.Reject(unauthenticated);
         if (caller is not null) context.Caller = caller;
         if (submission.Source == ChangeSource.Http && ContentTypes.Check(submission.ContentType) is { } contentTypeError)
             return context.Reject(contentTypeError);

@@ -37,7 +37,7 @@ public static class QueueMessageReader
             }
             return new QueueChange(message, TokenIdOf(message), "none", null, false);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException) // an escaped unpaired surrogate throws the latter
         {
             return new QueueChange(message, "", "none", null, false);
         }
@@ -68,7 +68,7 @@ public static class QueueMessageReader
                 ? id.GetString()!
                 : "";
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return "";
         }

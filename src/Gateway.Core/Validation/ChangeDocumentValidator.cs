@@ -204,7 +204,8 @@ internal static class TextRules
     {
         foreach (var c in value)
         {
-            if (char.IsControl(c) || c is '\u2028' or '\u2029') return true;
+            // Line separators and bidirectional overrides can make text read differently from what it is ("Trojan Source").
+            if (char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')) return true;
         }
         return false;
     }

@@ -57,39 +57,3 @@ public sealed class SignaturesOptionsTests
         Assert.True(options.Enabled);
     }
 }
-
-/// <summary>The replay table is found the way the Functions host finds its storage: a connection string locally, the identity in Azure.</summary>
-public sealed class ReplayTableConnectionTests
-{
-    private static Azure.Data.Tables.TableServiceClient Create(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
-        return StorageTables.Create(configuration.GetSection("AzureWebJobsStorage"), new Azure.Data.Tables.TableClientOptions(), new Azure.Identity.DefaultAzureCredential());
-    }
-
-    [Fact]
-    public void Identity_based_settings_as_the_template_sets_them_name_the_table_service()
-    {
-        var client = Create(("AzureWebJobsStorage:tableServiceUri", "https://stexample.table.core.windows.net/"),
-            ("AzureWebJobsStorage:queueServiceUri", "https://stexample.queue.core.windows.net/"),
-            ("AzureWebJobsStorage:credential", "managedidentity"), ("AzureWebJobsStorage:clientId", "00000000-0000-0000-0000-000000000001"));
-
-        Assert.Equal("stexample", client.AccountName);
-        Assert.Equal(new Uri("https://stexample.table.core.windows.net/"), client.Uri);
-    }
-
-    [Fact]
-    public void An_account_name_or_a_connection_string_serves_too()
-    {
-        Assert.Equal(new Uri("https://stother.table.core.windows.net/"), Create(("AzureWebJobsStorage:accountName", "stother")).Uri);
-        Assert.Equal("devstoreaccount1", Create(("AzureWebJobsStorage", "UseDevelopmentStorage=true")).AccountName);
-    }
-
-    [Fact]
-    public void No_table_service_is_a_clear_error()
-    {
-        var failure = Assert.Throws<InvalidOperationException>(() => Create(("AzureWebJobsStorage:queueServiceUri", "https://stexample.queue.core.windows.net/")));
-
-        Assert.Contains("tableServiceUri", failure.Message);
-    }
-}

@@ -44,6 +44,7 @@ public sealed class ValidationRuleTests(AzuriteFixture storage)
         Add("name not a string", d => { A(d)["name"] = 5; return null; }, 422, "INVALID_FIELD", "name");
         Add("name too long", d => { A(d)["name"] = new string('x', 256); return null; }, 422, "INVALID_FIELD", "name");
         Add("name with a control character", d => { A(d)["name"] = "a\u0000b"; return null; }, 422, "INVALID_FIELD", "name");
+        Add("name with a bidirectional override", d => { A(d)["name"] = "token\u202Egnp.exe"; return null; }, 422, "INVALID_FIELD", "name");
         foreach (var flag in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" })
         {
             Add(flag + " missing", d => { A(d).Remove(flag); return null; }, 422, "INVALID_FIELD", flag);
