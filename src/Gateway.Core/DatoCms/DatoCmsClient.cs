@@ -88,15 +88,18 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
             {
                 response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
-                                           or Polly.CircuitBreaker.BrokenCircuitException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw new DatoCmsUnavailableException("DatoCMS could not be reached: " + ex.GetType().Name, AttemptCounter.Of(request), ex);
-            }
             catch (RateLimitWaitTooLongException ex)
             {
+                // Thrown by the pacer (or past a 429 that could not be waited out): the call fails fast, as DatoCMS would.
                 return new DatoCmsResponse(429, null, null, ApiError.WithMessage(429, ErrorCodes.RateLimitExceeded,
-                    "DatoCMS's rate limit outlasts this request's deadline."), AttemptCounter.Of(request), ex.RetryAfter);
+                    "DatoCMS's rate limit outlasts this request's deadline."), AttemptCounter.Sent(request), ex.RetryAfter);
+            }
+            catch (Exception ex) when ((ex is HttpRequestException or IOException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+                                           or Polly.CircuitBreaker.BrokenCircuitException or OperationCanceledException)
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                // A broken circuit sends nothing: the attempts are those actually made.
+                throw new DatoCmsUnavailableException("DatoCMS could not be reached: " + ex.GetType().Name, AttemptCounter.Sent(request), ex);
             }
 
             using (response)
@@ -142,7 +145,9 @@ internal sealed class AttemptCounter
     private int _count;
     public void Increment() => Interlocked.Increment(ref _count);
     public int Count => Volatile.Read(ref _count);
-    public static int Of(HttpRequestMessage request) => request.Options.TryGetValue(Key, out var c) ? Math.Max(1, c.Count) : 1;
+    public static int Of(HttpRequestMessage request) => Math.Max(1, Sent(request));
+    /// <summary>Attempts that actually went to DatoCMS: none when the pacer or an open circuit refused the call.</summary>
+    public static int Sent(HttpRequestMessage request) => request.Options.TryGetValue(Key, out var c) ? c.Count : 0;
 }
 
 internal sealed class AttemptCountingHandler : DelegatingHandler

@@ -2,17 +2,29 @@ using System.Net;
 using AccessTokenGateway.JsonApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
+using Polly.Telemetry;
+using Polly.Timeout;
 
 namespace AccessTokenGateway.DatoCms;
 
 public static class DatoCmsServiceCollectionExtensions
 {
     /// <summary>
-    /// The CMA client: a typed <see cref="HttpClient"/> behind a Polly pipeline — overall deadline, retries with
-    /// jittered exponential back-off (429 waits <c>X-RateLimit-Reset</c>), a circuit breaker, a per-attempt time-out.
+    /// The key of the <see cref="TimeProvider"/> that pacing, back-off and time-outs keep. It is DatoCMS's clock (the
+    /// wall clock) and deliberately not the unkeyed <see cref="TimeProvider"/>: a test that fakes business time
+    /// (expiry, replay windows) still talks to a DatoCMS whose rate-limit window runs on real time.
+    /// </summary>
+    public const string ClockKey = "DatoCms";
+
+    /// <summary>
+    /// The CMA client: a typed <see cref="HttpClient"/> whose handlers are, outermost first:
+    /// deadline → retry (jittered exponential back-off; 429 waits <c>X-RateLimit-Reset</c>) → circuit breaker →
+    /// pacer (one per instance) → per-attempt time-out → attempt counter → pooled sockets.
     /// </summary>
     public static IServiceCollection AddDatoCms(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,63 +32,125 @@ public static class DatoCmsServiceCollectionExtensions
             .Bind(configuration.GetSection(DatoCmsOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => o.BaseUrl.IsAbsoluteUri && o.BaseUrl.Scheme is "https" or "http", "DatoCms:BaseUrl must be an absolute http(s) URL.")
+            .Validate(o => o.AttemptTimeout <= o.TotalTimeout, "DatoCms:AttemptTimeout must not exceed DatoCms:TotalTimeout.")
+            .Validate(o => o.MaxRateLimitWait < o.TotalTimeout, "DatoCms:MaxRateLimitWait must be shorter than DatoCms:TotalTimeout.")
             .ValidateOnStart();
 
-        services.AddHttpClient<IDatoCmsClient, DatoCmsClient>((sp, client) =>
+        services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
+        // Polly logs every attempt at Information: two lines per change on top of the pipeline's own. A plain success
+        // is Debug here; retries, failures and breaker events keep their Warning and Error.
+        services.Configure<TelemetryOptions>(o => o.SeverityProvider = args =>
+            args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information ? ResilienceEventSeverity.Debug : args.Event.Severity);
+        services.TryAddSingleton(sp => new DatoCmsPacer(sp.GetRequiredService<IOptions<DatoCmsOptions>>().Value, sp.GetRequiredKeyedService<TimeProvider>(ClockKey)));
+        services.TryAddTransient<PacingHandler>();
+        services.TryAddTransient<AttemptCountingHandler>();
+
+        var cma = services.AddHttpClient<IDatoCmsClient, DatoCmsClient>((sp, client) =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatoCmsOptions>>().Value;
+            var baseUrl = options.BaseUrl.ToString();
+            client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+            client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every deadline
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("access-token-gateway/1.0");
+        })
+        // One long-lived pool: connections are reused across calls (no TLS handshake per change) and recycled
+        // every few minutes so DNS changes are seen. Pacer and circuit state are singletons, not in the handler.
+        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        })
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+        // The factory's per-request log lines and scopes (Information, filtered out by every host) cost on each call;
+        // what matters is logged by Polly (retries, breaker) and by the pipeline (one line per change).
+        .RemoveAllLoggers();
+
+        // Handlers run in the order added, the first outermost.
+        cma.AddResilienceHandler("datocms", (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<DatoCmsOptions>>().Value;
+            var policy = new DatoCmsResiliencePolicy(options, context.ServiceProvider.GetRequiredKeyedService<TimeProvider>(ClockKey));
+            builder.TimeProvider = policy.Time;
+            builder.AddTimeout(options.TotalTimeout);
+            if (options.MaxRetries > 0) // Polly's retry needs at least one; none means no retry strategy at all
             {
-                var options = sp.GetRequiredService<IOptions<DatoCmsOptions>>().Value;
-                var baseUrl = options.BaseUrl.ToString();
-                client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
-                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every deadline
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("access-token-gateway/1.0");
-            })
-            .AddResilienceHandler("datocms", (builder, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<DatoCmsOptions>>().Value;
-                builder.AddTimeout(options.TotalTimeout);
                 builder.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = options.MaxRetries,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = options.RetryBaseDelay,
-                    ShouldHandle = args => ShouldRetryAsync(args.Outcome, options),
-                    // On 429 DatoCMS says how long to wait; elsewhere the jittered back-off decides.
-                    DelayGenerator = args => ValueTask.FromResult(
-                        args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } r ? RateLimitHeaders.ResetDelay(r) ?? options.RetryBaseDelay : (TimeSpan?)null),
+                    MaxDelay = options.RetryMaxDelay,
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => policy.ShouldRetryAsync(args.Outcome),
+                    DelayGenerator = args => ValueTask.FromResult(policy.RateLimitDelay(args.Outcome)),
                 });
-                builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    // A dead DatoCMS fails fast instead of tying up every request for the whole deadline.
-                    FailureRatio = 0.8,
-                    MinimumThroughput = 20,
-                    SamplingDuration = TimeSpan.FromSeconds(30),
-                    BreakDuration = TimeSpan.FromSeconds(5),
-                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || args.Outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError }),
-                });
-                builder.AddTimeout(options.AttemptTimeout);
-            })
-            .Services.AddTransient<AttemptCountingHandler>();
-        // Added after the resilience handler, so it sits inside it and sees every attempt.
-        services.AddHttpClient<IDatoCmsClient, DatoCmsClient>().AddHttpMessageHandler<AttemptCountingHandler>();
+            }
+            builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                // A dead DatoCMS fails fast instead of tying up every request for the whole deadline.
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(DatoCmsResiliencePolicy.IsFailure(args.Outcome)),
+            });
+        });
+        cma.AddHttpMessageHandler<PacingHandler>();
+        cma.AddResilienceHandler("datocms-attempt", (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<DatoCmsOptions>>().Value;
+            builder.TimeProvider = context.ServiceProvider.GetRequiredKeyedService<TimeProvider>(ClockKey);
+            builder.AddTimeout(options.AttemptTimeout);
+        });
+        cma.AddHttpMessageHandler<AttemptCountingHandler>();
         return services;
     }
+}
 
-    /// <summary>Transient: dropped connections, time-outs, 5xx, errors DatoCMS marks <c>transient</c>, and a 429 that can be waited out.</summary>
-    internal static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, DatoCmsOptions options)
+/// <summary>What the retry and the circuit breaker treat as transient, and how long a 429 makes them wait.</summary>
+internal sealed class DatoCmsResiliencePolicy(DatoCmsOptions options, TimeProvider time)
+{
+    public TimeProvider Time => time;
+
+    /// <summary>Transient: dropped connections, time-outs, 5xx, errors DatoCMS marks <c>transient</c>, and a 429 that can be waited out within the call's deadline.</summary>
+    public async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome)
     {
         if (outcome.Exception is not null)
-            return outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException or TimeoutException or IOException;
+            return outcome.Exception is HttpRequestException or TimeoutRejectedException or TimeoutException or IOException;
         if (outcome.Result is not { } response) return false;
         var status = (int)response.StatusCode;
-        if (status == 429) return (RateLimitHeaders.ResetDelay(response) ?? TimeSpan.Zero) <= options.MaxRateLimitWait;
+        if (status == (int)HttpStatusCode.TooManyRequests) return RateLimitDelay(outcome) <= MayWait(response);
         if (status >= 500) return true;
-        if (status is >= 400 and < 500)
+        if (status >= 400)
         {
             // Only an error DatoCMS itself marks transient is worth another try; every other 4xx is final.
             var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             return ErrorDocument.TryRead(status, body) is { Transient: true };
         }
         return false;
+    }
+
+    /// <summary>On 429, DatoCMS's <c>X-RateLimit-Reset</c> (else <c>Retry-After</c>, else one window); elsewhere null, leaving the jittered back-off to decide.</summary>
+    public TimeSpan? RateLimitDelay(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } r
+            ? RateLimitHeaders.ResetDelay(r) ?? r.Headers.RetryAfter?.Delta ?? options.RateLimitWindow
+            : null;
+
+    /// <summary>An attempt the circuit breaker counts against DatoCMS's health. Our own pacing refusal is not one.</summary>
+    public static bool IsFailure(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } ex ? ex is not (RateLimitWaitTooLongException or OperationCanceledException) : outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError };
+
+    private TimeSpan MayWait(HttpResponseMessage response)
+    {
+        var mayWait = options.MaxRateLimitWait;
+        if (response.RequestMessage?.Options.TryGetValue(PacingHandler.DeadlineKey, out var deadline) == true)
+        {
+            var left = deadline - time.GetUtcNow();
+            if (left < mayWait) mayWait = left;
+        }
+        return mayWait;
     }
 }

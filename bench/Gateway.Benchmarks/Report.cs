@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace AccessTokenGateway.Benchmarks;
+
+internal sealed record ReportInput(
+    Plan Plan, string Machine, LatencyResult Fast, LatencyResult Slow, DrainResult Drain, DrainResult Naive, VaultFigures Vault,
+    TimeSpan InProcessStartup, ColdHostResult ColdServerGc, ColdHostResult ColdWorkstationGc, string LoadAtStart, string LoadAtEnd);
+
+/// <summary>The one table the benchmark prints: every figure from this run, its target, and whether it was met (and if not, why).</summary>
+internal static class Report
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static void Print(ReportInput r)
+    {
+        var rows = new List<(string Measure, string Figure, string Target, string Verdict)>();
+        var (fast, slow) = (r.Fast, r.Slow);
+
+        // Latency at 0 ms injected.
+        var fastGateway = fast.Gateway.Summary();
+        var fastGetPut = fast.DirectGetPut.Summary();
+        var fastPut = fast.DirectPut.Summary();
+        var audit = fast.AuditWrites.Summary();
+        var addedP50 = fastGateway.P50 - fastGetPut.P50;
+        var addedP99 = fastGateway.P99 - fastGetPut.P99;
+        rows.Add(($"Latency, 0 ms injected, 1 caller, {fast.Gateway.Count:N0} each: gateway p50 / p95 / p99", Ms3(fastGateway), "", ""));
+        rows.Add(("  direct GET + PUT to DatoCMS (the gateway's own upstream work)", Ms3(fastGetPut), "", ""));
+        rows.Add(("  direct PUT only", Ms3(fastPut), "", ""));
+        rows.Add(("  added by the gateway (vs direct GET + PUT) p50 / p99", $"{Ms(addedP50)} / {Ms(addedP99)}", "≤ 3 ms / ≤ 10 ms",
+            Verdict(addedP50 <= 3 && addedP99 <= 10, $"2 audit writes to the storage queue sit on the path, each {Ms(audit.P50)} p50 / {Ms(audit.P99)} p99 here")));
+        rows.Add(("  of which one audit write (2 per change) p50 / p99", $"{Ms(audit.P50)} / {Ms(audit.P99)}", "", "fail-closed audit: intent before the PUT, outcome after"));
+        var upstream = fast.UpstreamCalls.Summary();
+        rows.Add(("  of which one DatoCMS call through the resilient client (2 per change) p50 / p99", $"{Ms(upstream.P50)} / {Ms(upstream.P99)}", "",
+            $"direct: {Ms(fastGetPut.P50 / 2)} p50 per call"));
+
+        // Latency at 100 ms injected.
+        var slowGateway = slow.Gateway.Summary();
+        var slowGetPut = slow.DirectGetPut.Summary();
+        var slowPut = slow.DirectPut.Summary();
+        var ratio = (slowGateway.P50 / slowGetPut.P50, slowGateway.P95 / slowGetPut.P95, slowGateway.P99 / slowGetPut.P99);
+        rows.Add(($"Latency, 100 ms injected, {slow.Workers} callers, {slow.Gateway.Count:N0} each: gateway p50 / p95 / p99", Ms3(slowGateway), "", ""));
+        rows.Add(("  direct GET + PUT to DatoCMS", Ms3(slowGetPut), "", ""));
+        rows.Add(("  direct PUT only", Ms3(slowPut), "", ""));
+        rows.Add(("  ratio gateway ÷ direct GET + PUT p50 / p95 / p99", $"{X(ratio.Item1)} / {X(ratio.Item2)} / {X(ratio.Item3)}", "≤ 1.05",
+            Verdict(ratio.Item1 <= 1.05 && ratio.Item2 <= 1.05 && ratio.Item3 <= 1.05, "see the added ms at 0 ms: the same fixed cost on a longer call")));
+        rows.Add(("  ratio gateway ÷ direct PUT only, p50", X(slowGateway.P50 / slowPut.P50), "(not the target's comparison)",
+            "read-before-write: every change is a GET and a PUT, two round trips where a blind PUT makes one"));
+        rows.Add(("  added by the gateway p50 / p99", $"{Ms(slowGateway.P50 - slowGetPut.P50)} / {Ms(slowGateway.P99 - slowGetPut.P99)}", "", ""));
+
+        // Drain.
+        var d = r.Drain;
+        rows.Add(($"Drain {d.Changes:N0} queued changes at L = {d.Limit} / 3 s ({2 * d.Changes:N0} requests): wall vs theoretical minimum",
+            $"{S(d.Wall)} vs {S(d.TheoreticalMinimum)} = {X(d.Ratio)}", "≤ 1.05×",
+            d.Completed ? Verdict(d.Ratio <= 1.05, "start: the queue listener polls every ≤ 2 s and takes 8 + 4 messages at a time; end: the last changes finish one by one") : "NO — did not finish"));
+        rows.Add(("  429s received ÷ requests DatoCMS saw", $"{d.RateLimited:N0} ÷ {d.Requests:N0} = {Pct(d.RateLimitedShare)}", "< 1 %",
+            Verdict(d.RateLimitedShare < 0.01, "a window began or ended between the pacer's model and DatoCMS's")));
+        rows.Add(("  lost / poisoned / outcomes audited as applied", $"{d.Lost:N0} / {d.Poisoned:N0} / {d.AuditedApplied:N0}", "0 lost",
+            Verdict(d.Lost == 0 && d.AuditedApplied == d.Changes, "see the gateway's audit trail")));
+        var n = r.Naive;
+        rows.Add(($"  baseline: naive client, {DrainPhase.Concurrency} callers, same changes: wall; 429s ÷ requests",
+            $"{S(n.Wall)} = {X(n.Ratio)}; {n.RateLimited:N0} ÷ {n.Requests:N0} = {Pct(n.RateLimitedShare)}", "(baseline)",
+            n.Completed ? $"gateway drained {X(n.Wall / d.Wall)} as fast with {Pct(d.RateLimitedShare)} 429s" : "did not finish"));
+
+        // Key Vault, start-up, memory.
+        var v = r.Vault;
+        var perThousand = v.Changes == 0 ? 0 : v.SuccessfulReads * 1000.0 / v.Changes;
+        rows.Add(("Key Vault reads per 1,000 changes (in-process host, real SecretClient)",
+            $"{perThousand.ToString("0.00", Invariant)} ({v.SuccessfulReads} reads for {v.Changes:N0} changes over {v.CachePeriods} cache periods of {v.CacheDuration.TotalMinutes:0} min)",
+            "≤ 1 read per cache period", Verdict(v.SuccessfulReads <= v.CachePeriods && v.ReadAttempts == v.SuccessfulReads, "extra reads: a refresh after 401 or a failed read")));
+        var (cs, cw) = (r.ColdServerGc, r.ColdWorkstationGc);
+        rows.Add(($"Start-up to first served request, own process, workstation GC (as the Functions worker): median of {cw.Startups.Count} (min – max)",
+            $"{Ms0(cw.MedianStartup)} ({Ms0(cw.Startups.Min())} – {Ms0(cw.Startups.Max())})", "≤ 2 s",
+            Verdict(cw.MedianStartup.TotalSeconds <= 2, "JIT: the host, the WebJobs listener, the Azure SDKs and the first change's code paths are compiled as they run")));
+        rows.Add(($"  same, server GC (as Gateway.LocalHost ships): median of {cs.Startups.Count} (min – max)",
+            $"{Ms0(cs.MedianStartup)} ({Ms0(cs.Startups.Min())} – {Ms0(cs.Startups.Max())})", "", ""));
+        rows.Add(("  in-process, runtime and Kestrel already warm (the simulator runs in the same process)", Ms0(r.InProcessStartup), "", ""));
+        rows.Add(($"Peak memory after {cw.Requests:N0} changes, own process, workstation GC: peak RSS (RSS at the end)",
+            $"{Mb(cw.PeakRssBytes)} ({Mb(cw.FinalRssBytes)})", "≤ 150 MB",
+            Verdict(cw.PeakRssBytes <= 150L << 20, "the runtime, ASP.NET Core, the WebJobs SDK and three Azure SDK clients are resident before the first change")));
+        rows.Add(($"  same, server GC, after {cs.Requests:N0} changes", $"{Mb(cs.PeakRssBytes)} ({Mb(cs.FinalRssBytes)})", "",
+            "server GC keeps a heap per core and collects less often: more memory for throughput"));
+        rows.Add(("  throughput of that process, 8 callers: workstation GC / server GC", $"{cw.Requests / cw.Elapsed.TotalSeconds:0} / {cs.Requests / cs.Elapsed.TotalSeconds:0} changes/s", "",
+            "the gateway, the simulator, Azurite and the callers share the cores"));
+
+        Console.WriteLine($"Access Token Gateway benchmark — {r.Plan.Name} run, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"Machine: {r.Machine}; Release build; benchmark process on workstation GC");
+        Console.WriteLine($"Load average (1 min) at start / end: {r.LoadAtStart} / {r.LoadAtEnd} (anything above 0 is other work sharing the cores)");
+        Console.WriteLine();
+        var widths = new[] { rows.Max(x => x.Measure.Length), rows.Max(x => x.Figure.Length), rows.Max(x => x.Target.Length), 0 };
+        Console.WriteLine($"| {"Measure".PadRight(widths[0])} | {"Figure".PadRight(widths[1])} | {"Target".PadRight(widths[2])} | Met? / why |");
+        Console.WriteLine($"| {new string('-', widths[0])} | {new string('-', widths[1])} | {new string('-', widths[2])} | --- |");
+        foreach (var (measure, figure, target, verdict) in rows)
+            Console.WriteLine($"| {measure.PadRight(widths[0])} | {figure.PadRight(widths[1])} | {target.PadRight(widths[2])} | {verdict} |");
+    }
+
+    private static string Verdict(bool met, string whyNot) => met ? "yes" : "NO — " + whyNot;
+    private static string Ms(double ms) => ms.ToString("0.0", Invariant) + " ms";
+    private static string Ms3((double P50, double P95, double P99) s) => $"{s.P50.ToString("0.0", Invariant)} / {s.P95.ToString("0.0", Invariant)} / {s.P99.ToString("0.0", Invariant)} ms";
+    private static string Ms0(TimeSpan t) => t.TotalMilliseconds.ToString("N0", Invariant) + " ms";
+    private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0", Invariant) + " s";
+    private static string X(double ratio) => ratio.ToString("0.000", Invariant) + "×";
+    private static string Pct(double share) => (share * 100).ToString("0.00", Invariant) + " %";
+    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", Invariant) + " MB";
+}

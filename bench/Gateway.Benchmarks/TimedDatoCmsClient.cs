@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.DatoCms;
+
+namespace AccessTokenGateway.Benchmarks;
+
+/// <summary>The gateway's own CMA client (resilience handlers, pacer and all), timed per call.</summary>
+internal sealed class TimedDatoCmsClient(IDatoCmsClient inner) : IDatoCmsClient
+{
+    public Samples? Recording { get; set; }
+
+    public Task<DatoCmsResponse> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken) =>
+        TimeAsync(() => inner.GetAccessTokenAsync(id, bearerToken, cancellationToken));
+
+    public Task<DatoCmsResponse> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken) =>
+        TimeAsync(() => inner.UpdateAccessTokenAsync(id, state, bearerToken, cancellationToken));
+
+    private async Task<DatoCmsResponse> TimeAsync(Func<Task<DatoCmsResponse>> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var response = await call();
+        Recording?.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return response;
+    }
+}

@@ -1,0 +1,253 @@
+using AccessTokenGateway.DatoCms;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AccessTokenGateway.Tests.Resilience;
+
+/// <summary>The pacer on a fake clock: which slot each request gets, and how DatoCMS's answers move them.</summary>
+public sealed class DatoCmsPacerTests
+{
+    private static readonly DateTimeOffset Start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset NoDeadline = DateTimeOffset.MaxValue;
+
+    private static (DatoCmsPacer Pacer, FakeTimeProvider Time) NewPacer(int limit = 60, double windowSeconds = 3, int burst = 4, double maxWaitSeconds = 60)
+    {
+        var time = new FakeTimeProvider(Start);
+        var options = new DatoCmsOptions
+        {
+            RateLimitPerWindow = limit,
+            RateLimitWindow = TimeSpan.FromSeconds(windowSeconds),
+            PacingBurst = burst,
+            MaxRateLimitWait = TimeSpan.FromSeconds(maxWaitSeconds),
+        };
+        return (new DatoCmsPacer(options, time), time);
+    }
+
+    private static PacerSlot Reserve(DatoCmsPacer pacer)
+    {
+        Assert.True(pacer.TryReserve(NoDeadline, out var slot));
+        return slot;
+    }
+
+    /// <summary>How long each of <paramref name="count"/> requests made now would wait for its slot (or for its window to begin).</summary>
+    private static double[] WaitsInMs(DatoCmsPacer pacer, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => { pacer.TryReserve(NoDeadline, out var slot); return slot.Wait.TotalMilliseconds; })];
+
+    [Fact]
+    public void After_a_quiet_spell_a_burst_goes_at_once_then_requests_are_spaced_window_over_limit()
+    {
+        var (pacer, _) = NewPacer(limit: 60, windowSeconds: 3, burst: 4);
+
+        Assert.Equal([0, 0, 0, 0, 50, 100, 150, 200], WaitsInMs(pacer, 8));
+    }
+
+    [Fact]
+    public void The_limit_is_learnt_from_X_RateLimit_Limit()
+    {
+        var (pacer, _) = NewPacer(limit: 60, windowSeconds: 3, burst: 1);
+        var first = Reserve(pacer);
+
+        pacer.Observe(first, 200, limit: 30, remaining: 29, reset: null);
+
+        Assert.Equal(30, pacer.Limit);
+        // The slot already promised at 50 ms stands; from then on requests are 100 ms apart.
+        Assert.Equal([50, 150, 250], WaitsInMs(pacer, 3));
+    }
+
+    [Fact]
+    public void A_window_never_gets_more_than_the_limit_and_ends_one_window_after_the_answer_that_opened_it()
+    {
+        var (pacer, time) = NewPacer(limit: 5, windowSeconds: 1, burst: 5);
+        var opener = Reserve(pacer);
+        time.Advance(TimeSpan.FromMilliseconds(30));
+        pacer.Observe(opener, 200, limit: 5, remaining: 4, reset: TimeSpan.FromSeconds(1));
+
+        var waits = WaitsInMs(pacer, 5);
+
+        // Four more fit in the window DatoCMS opened 30 ms ago; the fifth waits until one window after that answer.
+        Assert.Equal([0, 0, 0, 0, 1000], waits);
+    }
+
+    [Fact]
+    public void When_DatoCMS_opened_its_window_after_ours_began_what_was_sent_well_before_no_longer_counts()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 100);
+        var learn = Reserve(pacer);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        pacer.Observe(learn, 200, limit: 10, remaining: 5, reset: TimeSpan.FromSeconds(1));   // DatoCMS's window began before ours
+        _ = WaitsInMs(pacer, 3);                                                              // sent before DatoCMS's window began
+        time.Advance(TimeSpan.FromMilliseconds(1500));
+        var opener = Reserve(pacer);
+        var overtaken = Reserve(pacer);                                                       // same instant: may reach DatoCMS first
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        pacer.Observe(opener, 200, limit: 10, remaining: 9, reset: TimeSpan.FromSeconds(3));
+
+        Assert.Equal(TimeSpan.Zero, overtaken.Wait);
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 3000], WaitsInMs(pacer, 9));                   // two count; eight more fit
+    }
+
+    [Fact]
+    public void Requests_DatoCMS_counted_from_elsewhere_shrink_what_this_instance_sends_in_the_window()
+    {
+        var (pacer, _) = NewPacer(limit: 10, windowSeconds: 3, burst: 10);
+        var first = Reserve(pacer);
+        pacer.Observe(first, 200, limit: 10, remaining: 4, reset: TimeSpan.FromSeconds(3));  // six counted, one of them ours
+
+        var waits = WaitsInMs(pacer, 5);
+
+        Assert.Equal([0, 0, 0, 0, 3000], waits);
+    }
+
+    [Fact]
+    public void Remaining_zero_holds_every_request_until_the_window_ends()
+    {
+        var (pacer, _) = NewPacer(limit: 10, windowSeconds: 3, burst: 10);
+        var first = Reserve(pacer);
+
+        pacer.Observe(first, 200, limit: 10, remaining: 0, reset: TimeSpan.FromSeconds(3));
+
+        Assert.Equal([3000], WaitsInMs(pacer, 1));
+    }
+
+    [Fact]
+    public void A_429_holds_every_request_until_X_RateLimit_Reset_has_passed()
+    {
+        var (pacer, time) = NewPacer(limit: 60, windowSeconds: 3, burst: 4);
+        var first = Reserve(pacer);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        pacer.Observe(first, 429, limit: 60, remaining: 0, reset: TimeSpan.FromSeconds(2));
+
+        Assert.Equal([2000], WaitsInMs(pacer, 1));
+        Assert.Equal(1, pacer.RateLimited);
+    }
+
+    [Fact]
+    public void A_slot_beyond_the_allowed_wait_is_refused_with_its_retry_after_and_reserves_nothing()
+    {
+        var (pacer, time) = NewPacer(limit: 60, windowSeconds: 3, burst: 4);
+        var first = Reserve(pacer);
+        pacer.Observe(first, 429, limit: 60, remaining: 0, reset: TimeSpan.FromSeconds(3));
+
+        var refused = Assert.Throws<RateLimitWaitTooLongException>(() => pacer.TryReserve(time.GetUtcNow() + TimeSpan.FromSeconds(2), out _));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var later = Reserve(pacer);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.RetryAfter);
+        Assert.Equal(1, pacer.Refused);
+        Assert.Equal(TimeSpan.Zero, later.Wait);
+    }
+
+    [Fact]
+    public async Task A_read_may_wait_half_as_long_as_a_write_and_no_wait_may_pass_the_call_deadline()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 10, burst: 1, maxWaitSeconds: 4);
+        _ = WaitsInMs(pacer, 3);                                                 // slots at 0, 1 and 2 s
+
+        await Assert.ThrowsAsync<RateLimitWaitTooLongException>(async () => await pacer.AcquireAsync(isRead: true, NoDeadline, CancellationToken.None));   // 3 s > 4 s / 2
+        await Assert.ThrowsAsync<RateLimitWaitTooLongException>(async () => await pacer.AcquireAsync(isRead: false, time.GetUtcNow() + TimeSpan.FromSeconds(2), CancellationToken.None));
+        Assert.False(pacer.AcquireAsync(isRead: false, NoDeadline, CancellationToken.None).IsCompleted);     // 3 s <= 4 s
+        Assert.Equal(2, pacer.Refused);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_returns_when_the_clock_reaches_the_slot()
+    {
+        var (pacer, time) = NewPacer(limit: 60, windowSeconds: 3, burst: 1);
+        await pacer.AcquireAsync(isRead: true, NoDeadline, CancellationToken.None);
+
+        var waiting = pacer.AcquireAsync(isRead: false, NoDeadline, CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+
+        var slot = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Start + TimeSpan.FromMilliseconds(50), slot.At);
+    }
+
+    /// <summary>
+    /// Twelve workers (the queue listener's concurrency) each making 1,000 / 12 changes of a GET and a PUT, against a
+    /// fixed-window limiter like DatoCMS's, with random network delays that reorder requests: not one 429.
+    /// </summary>
+    [Theory]
+    [InlineData(60, 1)]
+    [InlineData(60, 25)]
+    [InlineData(60, 100)]
+    [InlineData(30, 100)]
+    [InlineData(10, 250)]
+    public void A_sustained_burst_of_concurrent_changes_never_meets_a_429(int limit, int maxDelayMs)
+    {
+        for (var seed = 1; seed <= 10; seed++)
+        {
+            var (pacer, time) = NewPacer(limit: limit, windowSeconds: 3, burst: 4);
+            var simulation = new FixedWindowSimulation(pacer, time, limit, TimeSpan.FromSeconds(3), maxDelayMs, seed);
+
+            var (served, rateLimited) = simulation.Run(workers: 12, requests: 2_000);
+
+            Assert.Equal((2_000, 0, 0L), (served, rateLimited, pacer.RateLimited));
+        }
+    }
+
+    /// <summary>A discrete-event run of workers → pacer → network → a fixed-window limiter, on the fake clock.</summary>
+    private sealed class FixedWindowSimulation(DatoCmsPacer pacer, FakeTimeProvider time, int limit, TimeSpan window, int maxDelayMs, int seed)
+    {
+        private readonly PriorityQueue<Action, (DateTimeOffset At, long Order)> _events = new();
+        private readonly Random _random = new(seed);
+        private long _order;
+        private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
+        private int _inWindow;
+
+        public (int Served, int RateLimited) Run(int workers, int requests)
+        {
+            var served = 0;
+            var rateLimited = 0;
+            var started = 0;
+            void Next(DateTimeOffset at)
+            {
+                if (started >= requests) return;
+                started++;
+                Schedule(at, Send);
+            }
+            void Send()
+            {
+                // A request told to come back later (its window has not begun) tries again then, as AcquireAsync does.
+                if (!pacer.TryReserve(DateTimeOffset.MaxValue, out var slot))
+                {
+                    Schedule(slot.At, Send);
+                    return;
+                }
+                var hit = slot.At + Delay();
+                Schedule(hit, () =>
+                {
+                    var (status, remaining, reset) = Hit(hit);
+                    Schedule(hit + Delay(), () =>
+                    {
+                        pacer.Observe(slot, status, limit, remaining, reset);
+                        if (status == 429) rateLimited++; else served++;
+                        if (status == 429) started--;   // its retry is one more request to make
+                        Next(time.GetUtcNow());
+                    });
+                });
+            }
+
+            for (var i = 0; i < workers; i++) Next(time.GetUtcNow());
+            while (_events.TryDequeue(out var action, out var key))
+            {
+                if (key.At > time.GetUtcNow()) time.SetUtcNow(key.At);
+                action();
+            }
+            return (served, rateLimited);
+        }
+
+        private TimeSpan Delay() => TimeSpan.FromMilliseconds(_random.Next(0, maxDelayMs + 1));
+
+        private void Schedule(DateTimeOffset at, Action action) => _events.Enqueue(action, (at, _order++));
+
+        private (int Status, int Remaining, TimeSpan Reset) Hit(DateTimeOffset at)
+        {
+            if (at >= _windowStart + window) (_windowStart, _inWindow) = (at, 0);
+            _inWindow++;
+            var reset = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((_windowStart + window - at).TotalSeconds)));
+            return _inWindow > limit ? (429, 0, reset) : (200, limit - _inWindow, reset);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using AccessTokenGateway.Tests.Support;
+using DatoCmsSimulator;
+
+namespace AccessTokenGateway.Tests.Resilience;
+
+/// <summary>Bursts of changes against a DatoCMS with a small limit: they flow at the limit instead of bouncing off it.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class PacingTests(AzuriteFixture storage) : IAsyncLifetime
+{
+    public Task InitializeAsync() => storage.ResetQueuesAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_burst_of_changes_flows_at_DatoCMS_limit_without_a_single_429()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(storage, o =>
+        {
+            o.SimulatorOptions = new SimulatorOptions { RateLimitPerWindow = 6, RateLimitWindow = TimeSpan.FromSeconds(1) };
+            o.Settings["DatoCms:RateLimitWindow"] = "00:00:01";
+            o.Settings["DatoCms:RateLimitPerWindow"] = "6";   // learning it from the headers is the pacer's unit tests' concern
+            o.Settings["DatoCms:MaxRateLimitWait"] = "00:00:20";
+        });
+        var tokens = Seed.BulkTokenIds.Take(10).ToList();
+
+        var responses = await Task.WhenAll(tokens.Select(id => gateway.PutAsync(id, ResilienceAudit.Rename(gateway.Simulator, id, "Paced " + id))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.DoesNotContain(gateway.Simulator.State.Requests, r => r.Status == 429);
+        Assert.Equal((10, 10), (gateway.Simulator.Count("GET"), gateway.Simulator.Count("PUT")));   // nothing had to be retried
+        Assert.All(tokens, id => Assert.Equal("Paced " + id, gateway.Simulator.State.GetToken(id)!.Name));
+        foreach (var response in responses) Assert.Equal("applied", (await gateway.OutcomeAsync(response)).Outcome());
+    }
+
+    [Fact]
+    public async Task A_burst_beyond_what_callers_may_wait_is_answered_429_with_Retry_After_before_reaching_DatoCMS()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(storage, o =>
+        {
+            o.SimulatorOptions = new SimulatorOptions { RateLimitPerWindow = 2, RateLimitWindow = TimeSpan.FromSeconds(1) };
+            o.Settings["DatoCms:RateLimitWindow"] = "00:00:01";
+            o.Settings["DatoCms:RateLimitPerWindow"] = "2";
+            o.Settings["DatoCms:MaxRateLimitWait"] = "00:00:02";
+        });
+        var tokens = Seed.BulkTokenIds.Take(12).ToList();
+
+        var responses = await Task.WhenAll(tokens.Select(id => gateway.PutAsync(id, ResilienceAudit.Rename(gateway.Simulator, id, "Burst " + id))));
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests), r => Assert.NotNull(r.Headers.RetryAfter?.Delta));
+        Assert.DoesNotContain(gateway.Simulator.State.Requests, r => r.Status == 429);   // refused here, not bounced off DatoCMS
+        foreach (var response in responses)
+        {
+            var outcome = await gateway.OutcomeAsync(response);
+            Assert.Equal(response.StatusCode == HttpStatusCode.OK ? ("applied", null) : ("failed", "RATE_LIMIT_EXCEEDED"), (outcome.Outcome(), outcome.ErrorCode()));
+        }
+    }
+}
