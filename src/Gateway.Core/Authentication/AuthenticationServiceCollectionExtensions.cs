@@ -35,13 +35,10 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SignaturesOptions>, SignaturesOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddKeyedSingleton<ISecretSource>(SigningSecret, (sp, _) =>
+        services.AddKeyVaultSecret(SigningSecret, sp =>
         {
             var signatures = sp.GetRequiredService<IOptions<SignaturesOptions>>().Value;
-            var vault = sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-            if (vault.VaultUri is null && sp.GetRequiredService<IHostEnvironment>().IsDevelopment() && signatures.DevelopmentSecret is { Length: > 0 } local)
-                return new StaticSecret(local);
-            return new CachedSecret(sp.GetRequiredService<SecretClient>(), signatures.SecretName, vault.CacheDuration, sp.GetRequiredService<TimeProvider>());
+            return (signatures.SecretName, signatures.DevelopmentSecret);
         });
 
         services.TryAddSingleton<IReplayStore, TableReplayStore>();

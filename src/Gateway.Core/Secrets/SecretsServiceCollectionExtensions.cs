@@ -37,15 +37,26 @@ public static class SecretsServiceCollectionExtensions
             return new SecretClient(vault, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<SecretClientOptions>());
         });
 
-        services.AddKeyedSingleton<ISecretSource>(CmaToken, (sp, _) =>
+        return services.AddKeyVaultSecret(CmaToken, sp =>
         {
             var options = sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-            if (options.VaultUri is null && sp.GetRequiredService<IHostEnvironment>().IsDevelopment() && options.DevelopmentCmaToken is { Length: > 0 } local)
-                return new StaticSecret(local);
-            return new CachedSecret(sp.GetRequiredService<SecretClient>(), options.CmaTokenSecretName, options.CacheDuration, sp.GetRequiredService<TimeProvider>());
+            return (options.CmaTokenSecretName, options.DevelopmentCmaToken);
         });
-        return services;
     }
+
+    /// <summary>
+    /// Registers one Key Vault secret as a keyed <see cref="ISecretSource"/>: read through <see cref="SecretClient"/> and
+    /// cached for <c>KeyVault:CacheDuration</c>; only in Development, with no vault configured, may a configured value stand in.
+    /// </summary>
+    public static IServiceCollection AddKeyVaultSecret(this IServiceCollection services, string key, Func<IServiceProvider, (string SecretName, string? DevelopmentValue)> select) =>
+        services.AddKeyedSingleton<ISecretSource>(key, (sp, _) =>
+        {
+            var vault = sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
+            var (secretName, developmentValue) = select(sp);
+            if (vault.VaultUri is null && sp.GetRequiredService<IHostEnvironment>().IsDevelopment() && developmentValue is { Length: > 0 })
+                return new StaticSecret(developmentValue);
+            return new CachedSecret(sp.GetRequiredService<SecretClient>(), secretName, vault.CacheDuration, sp.GetRequiredService<TimeProvider>());
+        });
 
     private sealed class KeyVaultOptionsValidator(IHostEnvironment environment) : IValidateOptions<KeyVaultOptions>
     {
