@@ -10,7 +10,8 @@ public readonly record struct PacerSlot(DateTimeOffset At, TimeSpan Wait, long W
 /// DatoCMS's limit instead of bouncing off it. One instance per process (a singleton), shared by all calls.
 /// <list type="bullet">
 /// <item>Requests are spaced <c>window / limit</c> apart; after a quiet spell up to <see cref="DatoCmsOptions.PacingBurst"/>
-/// go at once, so a single change (a GET and a PUT) is never slowed.</item>
+/// go at once, so a single change (a GET and a PUT) is never slowed. When requests came slower than that, what is left
+/// of the window is spread over what is left of it, so a window's budget is not lost to a lull.</item>
 /// <item>A model of DatoCMS's fixed window caps what one window gets: when the requests sent in it (ours, plus any
 /// DatoCMS counted that we did not send) reach the limit, the next waits for the window to end.</item>
 /// <item>Responses correct the model: <c>X-RateLimit-Limit</c> sets the limit; <c>X-RateLimit-Remaining</c> reveals a
@@ -97,7 +98,7 @@ public sealed class DatoCmsPacer
             var spacing = _window / _limit;
             var at = Max(Max(now, _tat - spacing * (_burst - 1)), _lastSlot);
             var full = _sent + _spilled + _foreign >= _limit;
-            if (full && at < _windowEnd) at = _windowEnd;
+            if (full) at = Max(_windowEnd, now);
             if (at > latest)
             {
                 Interlocked.Increment(ref _refused);
@@ -123,6 +124,10 @@ public sealed class DatoCmsPacer
             _sent++;
             _sentAt.Add(at);
             _lastSlot = at;
+            // Behind schedule (requests came slower for a while): what is left of the window is spread evenly over
+            // what is left of it, rather than lost.
+            var left = _limit - (_sent + _spilled + _foreign);
+            if (_windowConfirmed && left > 0 && (_windowEnd - at) / (left + 1) is var catchUp && catchUp < spacing) spacing = catchUp;
             _tat = Max(_tat, at) + spacing;
             slot = new PacerSlot(at, at - now, _windowNumber);
             return true;

@@ -41,6 +41,18 @@ public sealed class DatoCmsPacerTests
     }
 
     [Fact]
+    public void After_a_lull_what_is_left_of_the_window_is_spread_over_what_is_left_of_it()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
+        var opener = Reserve(pacer);
+        pacer.Observe(opener, 200, limit: 10, remaining: 9, reset: TimeSpan.FromSeconds(3));
+        time.Advance(TimeSpan.FromMilliseconds(2100));                                        // nothing for most of the window
+
+        // Nine left for 0.9 s: 100 ms apart instead of 300, and the window is used to the full.
+        Assert.Equal([0, 100, 200, 300, 400, 500, 600, 700, 800, 900], WaitsInMs(pacer, 10));
+    }
+
+    [Fact]
     public void The_limit_is_learnt_from_X_RateLimit_Limit()
     {
         var (pacer, _) = NewPacer(limit: 60, windowSeconds: 3, burst: 1);
@@ -169,17 +181,18 @@ public sealed class DatoCmsPacerTests
     /// fixed-window limiter like DatoCMS's, with random network delays that reorder requests: not one 429.
     /// </summary>
     [Theory]
-    [InlineData(60, 1)]
-    [InlineData(60, 25)]
-    [InlineData(60, 100)]
-    [InlineData(30, 100)]
-    [InlineData(10, 250)]
-    public void A_sustained_burst_of_concurrent_changes_never_meets_a_429(int limit, int maxDelayMs)
+    [InlineData(60, 1, 0)]
+    [InlineData(60, 25, 0)]
+    [InlineData(60, 100, 0)]
+    [InlineData(30, 100, 0)]
+    [InlineData(10, 250, 0)]
+    [InlineData(60, 25, 2_000)]   // callers that pause up to 2 s between requests: windows with lulls, then catch-up
+    public void A_sustained_burst_of_concurrent_changes_never_meets_a_429(int limit, int maxDelayMs, int maxPauseMs)
     {
         for (var seed = 1; seed <= 10; seed++)
         {
             var (pacer, time) = NewPacer(limit: limit, windowSeconds: 3, burst: 4);
-            var simulation = new FixedWindowSimulation(pacer, time, limit, TimeSpan.FromSeconds(3), maxDelayMs, seed);
+            var simulation = new FixedWindowSimulation(pacer, time, limit, TimeSpan.FromSeconds(3), maxDelayMs, seed, maxPauseMs);
 
             var (served, rateLimited) = simulation.Run(workers: 12, requests: 2_000);
 
@@ -188,7 +201,7 @@ public sealed class DatoCmsPacerTests
     }
 
     /// <summary>A discrete-event run of workers → pacer → network → a fixed-window limiter, on the fake clock.</summary>
-    private sealed class FixedWindowSimulation(DatoCmsPacer pacer, FakeTimeProvider time, int limit, TimeSpan window, int maxDelayMs, int seed)
+    private sealed class FixedWindowSimulation(DatoCmsPacer pacer, FakeTimeProvider time, int limit, TimeSpan window, int maxDelayMs, int seed, int maxPauseMs)
     {
         private readonly PriorityQueue<Action, (DateTimeOffset At, long Order)> _events = new();
         private readonly Random _random = new(seed);
@@ -224,7 +237,7 @@ public sealed class DatoCmsPacerTests
                         pacer.Observe(slot, status, limit, remaining, reset);
                         if (status == 429) rateLimited++; else served++;
                         if (status == 429) started--;   // its retry is one more request to make
-                        Next(time.GetUtcNow());
+                        Next(time.GetUtcNow() + TimeSpan.FromMilliseconds(_random.Next(0, maxPauseMs + 1)));
                     });
                 });
             }
