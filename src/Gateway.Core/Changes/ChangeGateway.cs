@@ -15,7 +15,9 @@ namespace AccessTokenGateway.Changes;
 /// <summary>
 /// The change pipeline, the same for every trigger:
 /// validate → policy → secret → lock → read → diff → policy on the transition → audit intent → PUT → audit outcome.
-/// Nothing reaches DatoCMS before the request is fully validated, allowed and its intent recorded.
+/// Nothing reaches DatoCMS before the request is fully validated, allowed and its intent recorded. The token's lock is
+/// released while the outcome is written (two storage round trips at once rather than one after the other): the
+/// outcome record reads nothing from DatoCMS, so the next change to the token need not wait for it.
 /// </summary>
 public sealed class ChangeGateway(
     IDatoCmsClient datoCms,
@@ -32,10 +34,11 @@ public sealed class ChangeGateway(
     {
         var started = Stopwatch.GetTimestamp();
         var context = new ChangeContext(submission, NewId(), started);
+        await using var tokenLock = new LockSlot();
         ChangeResult result;
         try
         {
-            result = await DecideAsync(context, cancellationToken).ConfigureAwait(false);
+            result = await DecideAsync(context, tokenLock, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -47,12 +50,20 @@ public sealed class ChangeGateway(
         if (result.Outcome == ChangeOutcome.Failed && submission.IsFinalAttempt && submission.Source == ChangeSource.Queue)
             result = result with { Outcome = ChangeOutcome.GaveUp };
 
-        result = await audit.RecordOutcomeAsync(context, result, cancellationToken).ConfigureAwait(false);
+        var outcome = audit.RecordOutcomeAsync(context, result, cancellationToken);
+        try
+        {
+            await tokenLock.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            result = await outcome.ConfigureAwait(false);
+        }
         Log(context, result);
         return result;
     }
 
-    private async Task<ChangeResult> DecideAsync(ChangeContext context, CancellationToken cancellationToken)
+    private async Task<ChangeResult> DecideAsync(ChangeContext context, LockSlot tokenLock, CancellationToken cancellationToken)
     {
         var submission = context.Submission;
         if (submission.BodyTooLarge)
@@ -72,7 +83,7 @@ public sealed class ChangeGateway(
         try
         {
             var bearer = await cmaToken.GetAsync(cancellationToken).ConfigureAwait(false);
-            await using var tokenLock = await locks.AcquireAsync(change.TokenId, cancellationToken).ConfigureAwait(false);
+            tokenLock.Held = await locks.AcquireAsync(change.TokenId, cancellationToken).ConfigureAwait(false);
             var upstream = new UpstreamCaller(cmaToken, bearer, context);
 
             var read = await upstream.CallAsync((b, ct) => datoCms.GetAccessTokenAsync(change.TokenId, b, ct), cancellationToken).ConfigureAwait(false);
@@ -157,6 +168,16 @@ public sealed class ChangeGateway(
             result.AuditId, Ids.IsValid(context.Submission.TokenId) ? context.Submission.TokenId : "(invalid)", context.Submission.Source,
             ChangeResult.OutcomeName(result.Outcome), result.Error?.Code, result.UpstreamStatus, context.UpstreamAttempts,
             (long)Stopwatch.GetElapsedTime(context.Started).TotalMilliseconds, result.CorrelationId, result.OutcomeAuditMissing);
+    }
+
+    /// <summary>The token's lock once acquired; released once, by whoever gets there first (the outcome write or an exception).</summary>
+    private sealed class LockSlot : IAsyncDisposable
+    {
+        private IAsyncDisposable? _held;
+
+        public IAsyncDisposable? Held { set => _held = value; }
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _held, null) is { } held ? held.DisposeAsync() : ValueTask.CompletedTask;
     }
 
     /// <summary>Calls DatoCMS with the cached CMA token; on 401 (token rotated) reads the vault again once and retries once.</summary>
