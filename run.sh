@@ -27,7 +27,7 @@ wait_for_port() {
   echo "Nothing listens on 127.0.0.1:$1" >&2; return 1
 }
 
-node node_modules/azurite/dist/src/azurite.js --silent --inMemoryPersistence --skipApiVersionCheck --loose \
+node node_modules/azurite/dist/src/azurite.js --silent --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry \
   --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
 pids+=($!)
 dotnet tools/DatoCmsSimulator/bin/Debug/net10.0/DatoCmsSimulator.dll --port "$SIMULATOR_PORT" --token "$SIMULATOR_TOKEN" &
