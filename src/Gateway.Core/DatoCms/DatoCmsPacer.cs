@@ -112,9 +112,11 @@ public sealed class DatoCmsPacer
                     slot = new PacerSlot(at, at - now, Window: 0);
                     return false;
                 }
-                // This request opens a window. Its end is provisional until DatoCMS's answer confirms when it began.
+                // This request opens a window. Its end is provisional until DatoCMS's answer confirms when it began:
+                // DatoCMS starts counting when the request arrives, up to a round trip after it leaves, so the
+                // provisional end errs late (a window opened early would spend DatoCMS's current one twice).
                 _windowNumber++;
-                _windowEnd = at + _window;
+                _windowEnd = at + _window + _roundTrip;
                 _windowConfirmed = false;
                 _sent = _spilled = _foreign = 0;
                 _sentAt.Clear();
@@ -173,6 +175,8 @@ public sealed class DatoCmsPacer
             if (spilled) _spilled++;
             else if (slot.Window != _windowNumber) return;
 
+            // DatoCMS's window had begun by the time it answered: it ends within one window of this answer.
+            if (!_windowConfirmed && now + _window < _windowEnd) _windowEnd = now + _window;
             if (counted == 1)
             {
                 // This request opened DatoCMS's window: it began before this answer, so it ends at the latest one window
