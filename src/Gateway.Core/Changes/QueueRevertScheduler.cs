@@ -20,8 +20,8 @@ public sealed class QueueRevertScheduler(QueueServiceClient queues, TimeProvider
 
     public async Task ScheduleAsync(RevertRequest revert, CancellationToken cancellationToken)
     {
-        var delay = revert.At - time.GetUtcNow();
-        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
+        // The queue takes whole seconds and the SDK truncates: rounded up, so the revert never comes before its time.
+        var delay = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, (revert.At - time.GetUtcNow()).TotalSeconds)));
         try
         {
             // Never expires: the message must outlive its own invisibility (up to 7 days).
