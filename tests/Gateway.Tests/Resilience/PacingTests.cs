@@ -16,9 +16,10 @@ public sealed class PacingTests(AzuriteFixture storage) : IAsyncLifetime
     {
         await using var gateway = await GatewayHarness.StartAsync(storage, o =>
         {
-            o.SimulatorOptions = new SimulatorOptions { RateLimitPerWindow = 6, RateLimitWindow = TimeSpan.FromSeconds(1) };
-            o.Settings["DatoCms:RateLimitWindow"] = "00:00:01";
-            o.Settings["DatoCms:RateLimitPerWindow"] = "6";   // learning it from the headers is the pacer's unit tests' concern
+            // DatoCMS's own 3-second window, with a limit small enough that the burst needs two of them.
+            o.SimulatorOptions = new SimulatorOptions { RateLimitPerWindow = 12, RateLimitWindow = TimeSpan.FromSeconds(3) };
+            o.Settings["DatoCms:RateLimitWindow"] = "00:00:03";
+            o.Settings["DatoCms:RateLimitPerWindow"] = "12";   // learning it from the headers is the pacer's unit tests' concern
             o.Settings["DatoCms:MaxRateLimitWait"] = "00:00:20";
         });
         var tokens = Seed.BulkTokenIds.Take(10).ToList();
