@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Changes;
@@ -59,11 +60,31 @@ internal static class Changes
     /// <summary>Sends and reads the whole answer; throws unless it is a success.</summary>
     public static async Task SendOkAsync(HttpClient client, HttpRequestMessage request)
     {
+        if (!await SendAsync(client, request, retryable: false)) throw new UnreachableException();
+    }
+
+    /// <summary>
+    /// Sends and reads the whole answer. A 503 (the gateway failing closed because the storage emulator did not take an
+    /// audit record in time) is counted in <see cref="Unavailable"/> and returns false when <paramref name="retryable"/>;
+    /// anything else that is not a success throws.
+    /// </summary>
+    public static async Task<bool> SendAsync(HttpClient client, HttpRequestMessage request, bool retryable)
+    {
         using (request)
         using (var response = await client.SendAsync(request))
         {
             var body = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {body}");
+            if (response.IsSuccessStatusCode) return true;
+            if (retryable && response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                Interlocked.Increment(ref _unavailable);
+                return false;
+            }
+            throw new InvalidOperationException($"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {body}");
         }
     }
+
+    private static long _unavailable;
+    /// <summary>503 answers met (and retried) while measuring.</summary>
+    public static long Unavailable => Interlocked.Read(ref _unavailable);
 }

@@ -3,7 +3,7 @@ using DatoCmsSimulator;
 
 namespace AccessTokenGateway.Benchmarks;
 
-internal sealed record LatencyResult(TimeSpan Injected, int Workers, Samples Gateway, Samples DirectPut, Samples DirectGetPut, Samples AuditWrites, Samples UpstreamCalls);
+internal sealed record LatencyResult(TimeSpan Injected, int Workers, Samples Gateway, Samples DirectPut, Samples DirectGetPut, Samples AuditWrites, Samples UpstreamCalls, Samples TokenLock);
 
 /// <summary>
 /// The same changes three ways, interleaved so drift hits all alike: through the gateway (which reads the token,
@@ -15,7 +15,7 @@ internal static class LatencyPhase
     public static async Task<LatencyResult> RunAsync(InProcessGateway gateway, SimulatorServer simulator, TimeSpan injected, int workers, int warmup, int samplesPerKind)
     {
         simulator.State.Faults.SetLatency(injected);
-        var result = new LatencyResult(injected, workers, new Samples(), new Samples(), new Samples(), new Samples(), new Samples());
+        var result = new LatencyResult(injected, workers, new Samples(), new Samples(), new Samples(), new Samples(), new Samples(), new Samples());
         using var direct = Changes.DirectClient(simulator.BaseUrl);
         var perWorker = (int)Math.Ceiling(samplesPerKind / (double)workers);
         try
@@ -26,6 +26,7 @@ internal static class LatencyPhase
         {
             gateway.Audit.Recording = null;
             gateway.DatoCms.Recording = null;
+            gateway.Locks.Recording = null;
             simulator.State.Faults.SetLatency(TimeSpan.Zero);
         }
         return result;
@@ -35,7 +36,8 @@ internal static class LatencyPhase
             for (var i = -warmup; i < perWorker; i++)
             {
                 var measured = i >= 0;
-                if (worker == 0 && i == 0) (gateway.Audit.Recording, gateway.DatoCms.Recording) = (result.AuditWrites, result.UpstreamCalls);
+                if (worker == 0 && i == 0)
+                    (gateway.Audit.Recording, gateway.DatoCms.Recording, gateway.Locks.Recording) = (result.AuditWrites, result.UpstreamCalls, result.TokenLock);
                 // Rotate the order, so no kind always runs right after another.
                 for (var k = 0; k < 3; k++)
                 {
@@ -45,8 +47,8 @@ internal static class LatencyPhase
                         case 0:
                             var body = Changes.GatewayBody(simulator, token, name);
                             var t0 = Stopwatch.GetTimestamp();
-                            await Changes.SendOkAsync(gateway.Client, Changes.GatewayPut(token, body));
-                            if (measured) result.Gateway.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                            var ok = await Changes.SendAsync(gateway.Client, Changes.GatewayPut(token, body), retryable: true);
+                            if (measured && ok) result.Gateway.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                             Interlocked.Increment(ref gateway.ChangesServed);
                             break;
                         case 1:

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AccessTokenGateway.Benchmarks;
 
 internal sealed record ReportInput(
-    Plan Plan, string Machine, LatencyResult Fast, LatencyResult Slow, DrainResult Drain, DrainResult Naive, VaultFigures Vault,
+    Plan Plan, string Machine, LatencyResult Fast, LatencyResult Slow, LatencyResult FastNoStorage, LatencyResult SlowNoStorage, DrainResult Drain, DrainResult Naive, VaultFigures Vault,
     TimeSpan InProcessStartup, ColdHostResult ColdServerGc, ColdHostResult ColdWorkstationGc, string LoadAtStart, string LoadAtEnd);
 
 /// <summary>The one table the benchmark prints: every figure from this run, its target, and whether it was met (and if not, why).</summary>
@@ -27,11 +27,26 @@ internal static class Report
         rows.Add(("  direct GET + PUT to DatoCMS (the gateway's own upstream work)", Ms3(fastGetPut), "", ""));
         rows.Add(("  direct PUT only", Ms3(fastPut), "", ""));
         rows.Add(("  added by the gateway (vs direct GET + PUT) p50 / p99", $"{Ms(addedP50)} / {Ms(addedP99)}", "≤ 3 ms / ≤ 10 ms",
-            Verdict(addedP50 <= 3 && addedP99 <= 10, $"2 audit writes to the storage queue sit on the path, each {Ms(audit.P50)} p50 / {Ms(audit.P99)} p99 here")));
+            Verdict(addedP50 <= 3 && addedP99 <= 10, $"three storage round trips one after the other, by design: the token's lock ({Ms(fast.TokenLock.Percentile(50))} p50), " +
+                $"the intent record before the PUT and the outcome record after it ({Ms(audit.P50)} p50 each; the lock's release runs alongside the outcome write). " +
+                "Azurite, a single-threaded emulator, takes longer than the whole target for these alone; the gateway's own work is the last line below")));
         rows.Add(("  of which one audit write (2 per change) p50 / p99", $"{Ms(audit.P50)} / {Ms(audit.P99)}", "", "fail-closed audit: intent before the PUT, outcome after"));
         var upstream = fast.UpstreamCalls.Summary();
         rows.Add(("  of which one DatoCMS call through the resilient client (2 per change) p50 / p99", $"{Ms(upstream.P50)} / {Ms(upstream.P99)}", "",
             $"direct: {Ms(fastGetPut.P50 / 2)} p50 per call"));
+        var tokenLock = fast.TokenLock.Summary();
+        rows.Add(("  of which acquiring the per-token lock (1 per change) p50 / p99", $"{Ms(tokenLock.P50)} / {Ms(tokenLock.P99)}", "",
+            "a blob lease, shared by every instance (BlobTokenLocks); released while the outcome is written"));
+        var own = fastGateway.P50 - 2 * audit.P50 - 2 * upstream.P50 - tokenLock.P50;
+        rows.Add(("  the rest: the gateway's own work (HTTP, function key, validation, policy, JSON) p50, by difference", Ms(own), "(≤ 3 ms)",
+            Verdict(own <= 3, "CPU shared with the simulator, Azurite and the callers")));
+
+        var fastBare = r.FastNoStorage.Gateway.Summary();
+        var fastBareGetPut = r.FastNoStorage.DirectGetPut.Summary();
+        rows.Add(("  decomposition: the same with storage excluded (audit records serialised, not sent; in-process lock): added p50 / p99",
+            $"{Ms(fastBare.P50 - fastBareGetPut.P50)} / {Ms(fastBare.P99 - fastBareGetPut.P99)}", "(≤ 3 ms / ≤ 10 ms)",
+            Verdict(fastBare.P50 - fastBareGetPut.P50 <= 3 && fastBare.P99 - fastBareGetPut.P99 <= 10, "the gateway's own work is over the target even without storage") +
+            " — what the gateway's code adds; never how it runs (it would apply changes with no audit trail)"));
 
         // Latency at 100 ms injected.
         var slowGateway = slow.Gateway.Summary();
@@ -42,7 +57,14 @@ internal static class Report
         rows.Add(("  direct GET + PUT to DatoCMS", Ms3(slowGetPut), "", ""));
         rows.Add(("  direct PUT only", Ms3(slowPut), "", ""));
         rows.Add(("  ratio gateway ÷ direct GET + PUT p50 / p95 / p99", $"{X(ratio.Item1)} / {X(ratio.Item2)} / {X(ratio.Item3)}", "≤ 1.05",
-            Verdict(ratio.Item1 <= 1.05 && ratio.Item2 <= 1.05 && ratio.Item3 <= 1.05, "see the added ms at 0 ms: the same fixed cost on a longer call")));
+            Verdict(ratio.Item1 <= 1.05 && ratio.Item2 <= 1.05 && ratio.Item3 <= 1.05, "the same three storage round trips as at 0 ms, slower with four callers on Azurite's single thread; see the decomposition below")));
+        var slowBare = r.SlowNoStorage.Gateway.Summary();
+        var slowBareGetPut = r.SlowNoStorage.DirectGetPut.Summary();
+        var bareRatio = (slowBare.P50 / slowBareGetPut.P50, slowBare.P95 / slowBareGetPut.P95, slowBare.P99 / slowBareGetPut.P99);
+        rows.Add(("  decomposition: the same with storage excluded, ratio p50 / p95 / p99",
+            $"{X(bareRatio.Item1)} / {X(bareRatio.Item2)} / {X(bareRatio.Item3)}", "(≤ 1.05)",
+            Verdict(Missed(bareRatio, 1.05) is "", $"at {Missed(bareRatio, 1.05)}: the slowest few of {r.SlowNoStorage.Gateway.Count:N0} changes, four callers and the simulator sharing two cores") +
+            " — the gateway's code alone"));
         rows.Add(("  ratio gateway ÷ direct PUT only, p50", X(slowGateway.P50 / slowPut.P50), "(not the target's comparison)",
             "read-before-write: every change is a GET and a PUT, two round trips where a blind PUT makes one"));
         rows.Add(("  added by the gateway p50 / p99", $"{Ms(slowGateway.P50 - slowGetPut.P50)} / {Ms(slowGateway.P99 - slowGetPut.P99)}", "", ""));
@@ -51,7 +73,7 @@ internal static class Report
         var d = r.Drain;
         rows.Add(($"Drain {d.Changes:N0} queued changes at L = {d.Limit} / 3 s ({2 * d.Changes:N0} requests): wall vs theoretical minimum",
             $"{S(d.Wall)} vs {S(d.TheoreticalMinimum)} = {X(d.Ratio)}", "≤ 1.05×",
-            d.Completed ? Verdict(d.Ratio <= 1.05, "start: the queue listener polls every ≤ 2 s and takes 8 + 4 messages at a time; end: the last changes finish one by one") : "NO — did not finish"));
+            d.Completed ? Verdict(d.Ratio <= 1.05, "DatoCMS's view: " + d.Timeline) : "NO — did not finish; DatoCMS's view: " + d.Timeline));
         rows.Add(("  429s received ÷ requests DatoCMS saw", $"{d.RateLimited:N0} ÷ {d.Requests:N0} = {Pct(d.RateLimitedShare)}", "< 1 %",
             Verdict(d.RateLimitedShare < 0.01, "a window began or ended between the pacer's model and DatoCMS's")));
         rows.Add(("  lost / poisoned / outcomes audited as applied", $"{d.Lost:N0} / {d.Poisoned:N0} / {d.AuditedApplied:N0}", "0 lost",
@@ -76,14 +98,18 @@ internal static class Report
         rows.Add(("  in-process, runtime and Kestrel already warm (the simulator runs in the same process)", Ms0(r.InProcessStartup), "", ""));
         rows.Add(($"Peak memory after {cw.Requests:N0} changes, own process, workstation GC: peak RSS (RSS at the end)",
             $"{Mb(cw.PeakRssBytes)} ({Mb(cw.FinalRssBytes)})", "≤ 150 MB",
-            Verdict(cw.PeakRssBytes <= 150L << 20, "the runtime, ASP.NET Core, the WebJobs SDK and three Azure SDK clients are resident before the first change")));
+            Verdict(cw.PeakRssBytes <= 150_000_000, $"the runtime, ASP.NET Core, the WebJobs SDK and three Azure SDK clients are resident before the first change: at the end {Mb(cw.FinalSplit.FileBacked)} of it is file-backed " +
+                $"(the runtime's and assemblies' images, shared with other .NET processes) and {Mb(cw.FinalSplit.Anonymous)} the process's own; a 64 MB GC heap limit (DOTNET_GCHeapHardLimit) took the peak only to 152 MB")));
         rows.Add(($"  same, server GC, after {cs.Requests:N0} changes", $"{Mb(cs.PeakRssBytes)} ({Mb(cs.FinalRssBytes)})", "",
             "server GC keeps a heap per core and collects less often: more memory for throughput"));
         rows.Add(("  throughput of that process, 8 callers: workstation GC / server GC", $"{cw.Requests / cw.Elapsed.TotalSeconds:0} / {cs.Requests / cs.Elapsed.TotalSeconds:0} changes/s", "",
             "the gateway, the simulator, Azurite and the callers share the cores"));
 
+        rows.Add(("503 answers met while measuring (retried; not in the latency figures)", $"{Changes.Unavailable:N0}", "", Changes.Unavailable == 0 ? "" :
+            "the gateway failing closed: Azurite did not take an audit record within the audit client's time-out"));
+
         Console.WriteLine($"Access Token Gateway benchmark — {r.Plan.Name} run, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"Machine: {r.Machine}; Release build; benchmark process on workstation GC");
+        Console.WriteLine($"Machine: {r.Machine}; {Build}; benchmark process on workstation GC");
         Console.WriteLine($"Load average (1 min) at start / end: {r.LoadAtStart} / {r.LoadAtEnd} (anything above 0 is other work sharing the cores)");
         Console.WriteLine();
         var widths = new[] { rows.Max(x => x.Measure.Length), rows.Max(x => x.Figure.Length), rows.Max(x => x.Target.Length), 0 };
@@ -93,12 +119,22 @@ internal static class Report
             Console.WriteLine($"| {measure.PadRight(widths[0])} | {figure.PadRight(widths[1])} | {target.PadRight(widths[2])} | {verdict} |");
     }
 
+#if DEBUG
+    private const string Build = "Debug build: the figures are not representative, run it with -c Release";
+#else
+    private const string Build = "Release build";
+#endif
+
     private static string Verdict(bool met, string whyNot) => met ? "yes" : "NO — " + whyNot;
+
+    /// <summary>The percentiles (of p50, p95, p99) whose ratio exceeds <paramref name="target"/>, e.g. "p99"; empty when none.</summary>
+    private static string Missed((double P50, double P95, double P99) ratios, double target) =>
+        string.Join(", ", new[] { ("p50", ratios.P50), ("p95", ratios.P95), ("p99", ratios.P99) }.Where(x => x.Item2 > target).Select(x => x.Item1));
     private static string Ms(double ms) => ms.ToString("0.0", Invariant) + " ms";
     private static string Ms3((double P50, double P95, double P99) s) => $"{s.P50.ToString("0.0", Invariant)} / {s.P95.ToString("0.0", Invariant)} / {s.P99.ToString("0.0", Invariant)} ms";
     private static string Ms0(TimeSpan t) => t.TotalMilliseconds.ToString("N0", Invariant) + " ms";
     private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.0", Invariant) + " s";
     private static string X(double ratio) => ratio.ToString("0.000", Invariant) + "×";
     private static string Pct(double share) => (share * 100).ToString("0.00", Invariant) + " %";
-    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", Invariant) + " MB";
+    private static string Mb(long bytes) => (bytes / 1_000_000.0).ToString("0", Invariant) + " MB";
 }
