@@ -73,7 +73,7 @@ internal static class ColdHostPhase
         public HttpClient Client { get; } = client;
         public TimeSpan Startup { get; } = startup;
 
-        public static async Task<ColdHost> StartAsync(Azurite storage, SimulatorServer simulator, bool serverGc, string dll, IReadOnlyDictionary<string, string>? environment)
+        public static async Task<ColdHost> StartAsync(AzuriteProcess storage, SimulatorServer simulator, bool serverGc, string dll, IReadOnlyDictionary<string, string>? environment)
         {
             var port = FreePort.Next();
             var start = new ProcessStartInfo("dotnet")

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.Tests.Support;
 using DatoCmsSimulator;
 
 namespace AccessTokenGateway.Benchmarks;
@@ -31,7 +32,7 @@ internal static class DrainPhase
     /// <summary>The queue listener's most concurrent changes (host.json: batchSize 8 + newBatchThreshold 4); the naive client gets as many.</summary>
     public const int Concurrency = 12;
 
-    public static async Task<DrainResult> ThroughGatewayAsync(InProcessGateway gateway, SimulatorServer simulator, Azurite storage, int changes, int limit)
+    public static async Task<DrainResult> ThroughGatewayAsync(InProcessGateway gateway, SimulatorServer simulator, AzuriteProcess storage, int changes, int limit)
     {
         await PrepareAsync(simulator, limit);
         var changeQueue = storage.Queue(QueueNames.Changes);

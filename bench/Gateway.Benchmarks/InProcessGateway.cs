@@ -49,7 +49,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
     /// Audit records serialised but not sent, and the per-token lock in-process instead of a blob lease: what the gateway
     /// itself adds, without storage's round trips. For the latency decomposition only; never how the gateway runs.
     /// </param>
-    public static async Task<InProcessGateway> StartAsync(Azurite storage, SimulatorServer simulator, FakeKeyVault vault, bool storageExcluded = false)
+    public static async Task<InProcessGateway> StartAsync(AzuriteProcess storage, SimulatorServer simulator, FakeKeyVault vault, bool storageExcluded = false)
     {
         var started = Stopwatch.GetTimestamp();
         var settings = new Dictionary<string, string?>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AccessTokenGateway.Changes;
 using Azure.Storage.Queues;
 
@@ -10,51 +9,19 @@ namespace AccessTokenGateway.Tests.Support;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    // Azurite's well-known development account (public, documented; not a secret).
-    private const string Account = "devstoreaccount1";
-    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-    private Process? _process;
+    private AzuriteProcess? _azurite;
     private GatewayHarness? _shared;
 
-    public int BlobPort { get; private set; }
-    public int QueuePort { get; private set; }
-    public int TablePort { get; private set; }
+    private AzuriteProcess Azurite => _azurite ?? throw new InvalidOperationException("Azurite has not started.");
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{Account};QueueEndpoint=http://127.0.0.1:{QueuePort}/{Account};TableEndpoint=http://127.0.0.1:{TablePort}/{Account};";
+    public int BlobPort => Azurite.BlobPort;
+    public int QueuePort => Azurite.QueuePort;
+    public int TablePort => Azurite.TablePort;
+    public string ConnectionString => Azurite.ConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        var azurite = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(azurite)) throw new InvalidOperationException($"Azurite is not installed ({azurite}); run `npm ci` at the repository root.");
-        (BlobPort, QueuePort, TablePort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList =
-            {
-                azurite, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry",
-                "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(),
-                "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(),
-                "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(),
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await FreePort.WaitUntilListeningAsync(QueuePort, TimeSpan.FromSeconds(30));
-        await FreePort.WaitUntilListeningAsync(BlobPort, TimeSpan.FromSeconds(30));
-        await FreePort.WaitUntilListeningAsync(TablePort, TimeSpan.FromSeconds(30));
-    }
+    public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
 
-    public QueueClient Queue(string name) =>
-        new(ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    public QueueClient Queue(string name) => Azurite.Queue(name);
 
     /// <summary>Empties the product's queues (visible and invisible messages alike) so tests do not see each other's.</summary>
     public async Task ResetQueuesAsync()
@@ -76,12 +43,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_shared is not null) await _shared.DisposeAsync();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-        _process?.Dispose();
+        if (_azurite is not null) await _azurite.DisposeAsync();
     }
 }
 
