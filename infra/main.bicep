@@ -158,7 +158,6 @@ module api 'app/api.bicep' = {
       datoCmsEnvironment: datoCmsEnvironment
       cmaTokenSecretName: 'datocms-cma-token'
       secretCacheDuration: '00:05:00'
-      auditQueueName: queues.audit
       signaturesEnabled: signaturesEnabled
       signingSecretName: 'webhook-signing-secret'
       queueMayGrant: false

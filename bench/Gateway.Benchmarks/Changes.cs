@@ -1,3 +1,4 @@
+using AccessTokenGateway.Tokens;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -21,7 +22,7 @@ internal static class Changes
     /// <summary>The gateway's request: the CMA update document with the change's <c>meta</c>.</summary>
     public static string GatewayBody(SimulatorServer simulator, string tokenId, string name)
     {
-        var document = JsonNode.Parse(DatoCmsClient.BuildUpdateBody(tokenId, StateFor(simulator, tokenId, name)))!.AsObject();
+        var document = TokenJson.UpdateDocument(tokenId, StateFor(simulator, tokenId, name));
         document["meta"] = new JsonObject { ["requested_by"] = "benchmark", ["reason"] = "load" };
         return document.ToJsonString();
     }
@@ -52,7 +53,7 @@ internal static class Changes
 
     public static HttpRequestMessage DirectPut(SimulatorServer simulator, string tokenId, string name)
     {
-        var content = new ByteArrayContent(DatoCmsClient.BuildUpdateBody(tokenId, StateFor(simulator, tokenId, name)));
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(TokenJson.UpdateDocument(tokenId, StateFor(simulator, tokenId, name))));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.api+json");
         return new HttpRequestMessage(HttpMethod.Put, "access_tokens/" + tokenId) { Content = content };
     }

@@ -1,3 +1,4 @@
+using AccessTokenGateway.Tokens;
 using System.Diagnostics;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
@@ -9,13 +10,13 @@ internal sealed class TimedDatoCmsClient(IDatoCmsClient inner) : IDatoCmsClient
 {
     public Samples? Recording { get; set; }
 
-    public Task<DatoCmsResponse> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken) =>
+    public Task<DatoCmsReply> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken) =>
         TimeAsync(() => inner.GetAccessTokenAsync(id, bearerToken, cancellationToken));
 
-    public Task<DatoCmsResponse> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken) =>
+    public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken) =>
         TimeAsync(() => inner.UpdateAccessTokenAsync(id, state, bearerToken, cancellationToken));
 
-    private async Task<DatoCmsResponse> TimeAsync(Func<Task<DatoCmsResponse>> call)
+    private async Task<DatoCmsReply> TimeAsync(Func<Task<DatoCmsReply>> call)
     {
         var started = Stopwatch.GetTimestamp();
         var response = await call();

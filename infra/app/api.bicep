@@ -57,9 +57,6 @@ type gatewaySettings = {
   @description('How long a secret read from Key Vault is reused (TimeSpan).')
   secretCacheDuration: string
 
-  @description('Name of the audit queue.')
-  auditQueueName: string
-
   @description('Whether HTTP callers must sign requests (HMAC-SHA256).')
   signaturesEnabled: bool
 
@@ -136,7 +133,6 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'KeyVault__VaultUri', value: vault.properties.vaultUri }
         { name: 'KeyVault__CmaTokenSecretName', value: gateway.cmaTokenSecretName }
         { name: 'KeyVault__CacheDuration', value: gateway.secretCacheDuration }
-        { name: 'Audit__QueueName', value: gateway.auditQueueName }
         { name: 'Signatures__Enabled', value: gateway.signaturesEnabled ? 'true' : 'false' }
         { name: 'Signatures__SecretName', value: gateway.signingSecretName }
         { name: 'Policy__QueueMayGrant', value: gateway.queueMayGrant ? 'true' : 'false' }

@@ -44,9 +44,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ITokenLocks>(sp => new BlobTokenLocks(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRevertScheduler, QueueRevertScheduler>();
-        services.TryAddSingleton<IRequestAuthenticator, TriggerAuthenticationOnly>();
-        services.AddSingleton<AuditTrail>();
-        services.AddSingleton<ChangeGateway>();
+        services.AddSingleton<ChangePipeline>();
         return services;
     }
 

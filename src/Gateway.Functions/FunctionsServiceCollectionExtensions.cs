@@ -6,7 +6,11 @@ namespace AccessTokenGateway.Functions;
 
 public static class FunctionsServiceCollectionExtensions
 {
+    /// <summary>The adapters' own services: HTTP admission, used by the HTTP function whichever host runs it.</summary>
+    public static IServiceCollection AddGatewayAdapters(this IServiceCollection services) =>
+        services.AddSingleton<HttpAdmission>();
+
     /// <summary>The function classes, for hosts that call them directly (the local host); the Functions runtime activates them itself.</summary>
     public static IServiceCollection AddGatewayFunctions(this IServiceCollection services) =>
-        services.AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>();
+        services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>();
 }

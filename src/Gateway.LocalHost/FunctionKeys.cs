@@ -42,10 +42,9 @@ public sealed class FunctionKeys(IReadOnlyDictionary<string, string> keys)
             : request.Query.TryGetValue("code", out var code) ? code.ToString() : null;
         if (NameOf(presented) is not { } name)
         {
-            var error = ApiError.WithMessage(401, ErrorCodes.InvalidFunctionKey, "A valid function key is required (x-functions-key header or code query value).");
-            return LocalGatewayHost.ErrorAnswer(error);
+            return LocalGatewayHost.ErrorAnswer((401, "INVALID_FUNCTION_KEY", new System.Text.Json.Nodes.JsonObject { ["message"] = "A valid function key is required (x-functions-key header or code query value)." }));
         }
-        context.HttpContext.Items[typeof(CallerIdentity)] = new CallerIdentity("function_key", name);
+        context.HttpContext.Items[typeof(CallerIdentity)] = new CallerIdentity(CallerKinds.FunctionKey, name);
         return await next(context);
     }
 }

@@ -49,21 +49,20 @@ public static class LocalGatewayHost
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
         app.MapFallback((HttpContext context) => ErrorAnswer(context.Request.Path.StartsWithSegments("/api/access_tokens")
-            ? ApiError.WithMessage(405, ErrorCodes.MethodNotAllowed, "Only PUT /api/access_tokens/{id} is served.")
-            : ApiError.WithMessage(404, ErrorCodes.NotFound, "Not found.")));
+            ? (405, "METHOD_NOT_ALLOWED", new System.Text.Json.Nodes.JsonObject { ["message"] = "Only PUT /api/access_tokens/{id} is served." })
+            : (404, "NOT_FOUND", new System.Text.Json.Nodes.JsonObject { ["message"] = "Not found." })));
         return app;
     }
 
-    internal static IResult ErrorAnswer(ApiError error) =>
-        Results.Text(System.Text.Encoding.UTF8.GetString(ErrorDocument.Serialize(error, Guid.NewGuid().ToString("N"))),
+    internal static IResult ErrorAnswer((int Status, string Code, System.Text.Json.Nodes.JsonObject Details) error) =>
+        Results.Text(System.Text.Encoding.UTF8.GetString(ErrorDocument.Serialize(Guid.NewGuid().ToString("N"), error.Code, error.Details, false)),
             "application/json; charset=utf-8", System.Text.Encoding.UTF8, error.Status);
 
     private static void AddQueueTriggerListener(this WebApplicationBuilder builder, string hostJson)
     {
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues(options => HostJsonQueues.Apply(options, hostJson)));
-        var services = builder.Services;        services.AddSingleton<Microsoft.Azure.WebJobs.ITypeLocator, AdapterTypeLocator>();
+        var services = builder.Services;
+        services.AddSingleton<Microsoft.Azure.WebJobs.ITypeLocator, AdapterTypeLocator>();
         services.AddSingleton<Microsoft.Azure.WebJobs.Host.IJobActivator, ServiceProviderJobActivator>();
-        // The pipeline must call the last attempt "given up" on the same dequeue count the listener poisons at.
-        services.PostConfigure<ChangesOptions>(o => o.MaxDequeueCount = HostJsonQueues.MaxDequeueCount(hostJson));
     }
 }

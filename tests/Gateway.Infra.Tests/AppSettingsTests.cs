@@ -47,11 +47,17 @@ public class AppSettingsTests
     [InlineData("DatoCms__Environment", "")]
     [InlineData("KeyVault__CmaTokenSecretName", "datocms-cma-token")]
     [InlineData("KeyVault__CacheDuration", "00:05:00")]
-    [InlineData("Audit__QueueName", "access-token-audit")]
     [InlineData("Signatures__SecretName", "webhook-signing-secret")]
     public void Gateway_settings_have_their_documented_values(string setting, string expected)
     {
         Assert.Equal(expected, FunctionApp.LiteralSetting(setting));
+    }
+
+    [Fact]
+    public void Queue_names_are_not_settings()
+    {
+        // The queues are fixed names the trigger, the app and the template share; a setting could only make them disagree.
+        Assert.DoesNotContain(FunctionApp.AppSettings().Keys, key => key.Contains("QueueName", StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]

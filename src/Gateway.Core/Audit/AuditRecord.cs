@@ -1,5 +1,4 @@
-using System.Text.Json.Serialization;
-using AccessTokenGateway.Changes;
+using AccessTokenGateway.Tokens;
 
 namespace AccessTokenGateway.Audit;
 
@@ -45,12 +44,3 @@ public sealed record AuditRecord
     /// <summary>True when free-text fields were shortened to keep the record under the queue's message limit.</summary>
     public bool Truncated { get; init; }
 }
-
-public sealed record AuditCaller(string Kind, string? Id);
-public sealed record AuditError(int Status, string Code, string? Field);
-public sealed record AuditUpstream(int? Status, string? RequestId);
-public sealed record AuditFieldChange(string Field, string? From, string? To);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(AuditRecord))]
-public sealed partial class AuditJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using AccessTokenGateway.Outcomes;
 using Azure;
 using Azure.Storage.Queues;
 
@@ -19,7 +20,7 @@ public sealed class QueueAuditSink(QueueClient queue) : IAuditSink
         catch (Exception ex) when (ex is RequestFailedException or AggregateException or HttpRequestException or IOException
                                        or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new AuditUnavailableException($"The audit queue '{queue.Name}' could not be written ({ex.GetType().Name}).", ex);
+            throw new DependencyUnavailableException(Dependency.AuditTrail, $"The audit queue '{queue.Name}' could not be written ({ex.GetType().Name}).", ex);
         }
     }
 }

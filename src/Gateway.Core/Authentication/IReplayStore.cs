@@ -1,3 +1,5 @@
+using AccessTokenGateway.Outcomes;
+
 namespace AccessTokenGateway.Authentication;
 
 /// <summary>Signatures already used, shared by every instance of the gateway so a replay to another instance is caught too.</summary>
@@ -7,9 +9,6 @@ public interface IReplayStore
     /// Records <paramref name="key"/> if it is not already recorded (or only by an entry past its expiry). True when
     /// this call recorded it: the first use. False when it was already there: a replay.
     /// </summary>
-    /// <exception cref="ReplayStoreUnavailableException">The store could not be reached; nothing can be said.</exception>
+    /// <exception cref="DependencyUnavailableException">(<see cref="Dependency.ReplayStore"/>) The store could not be reached; nothing can be said.</exception>
     Task<bool> TryRecordAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }
-
-/// <summary>The seen-signature store could not be reached: a signed request is refused (fail closed), transiently.</summary>
-public sealed class ReplayStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using AccessTokenGateway.Changes;
-using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace AccessTokenGateway.Authentication;
 
 /// <summary>
-/// Checks <see cref="WebhookSignature"/>s on HTTP submissions, in this order: present, well-formed, authentic (an HMAC
+/// Checks <see cref="WebhookSignature"/>s on HTTP requests, in this order: present, well-formed, authentic (an HMAC
 /// under a current signing secret, compared in constant time), fresh (within the tolerance, either way), and first
 /// (recorded in the shared <see cref="IReplayStore"/>). Freshness is judged only for authentic requests, so a forger
 /// learns nothing from the codes; a signature is spent once authentic and fresh, whatever becomes of the change.
@@ -29,12 +28,11 @@ public sealed class SignedRequestAuthenticator(
     private readonly long _toleranceSeconds = (long)options.Value.Tolerance.TotalSeconds;
     private volatile ReadSecret? _secrets;
 
-    public async ValueTask<(CallerIdentity? Caller, ApiError? Error)> AuthenticateAsync(ChangeSubmission submission, CancellationToken cancellationToken)
+    public async ValueTask<Step<CallerIdentity>> AuthenticateAsync(string? signatureHeader, ReadOnlyMemory<byte> body, CallerIdentity caller, CancellationToken cancellationToken)
     {
-        if (submission.Source != ChangeSource.Http) return (null, null);
-        if (string.IsNullOrEmpty(submission.Signature))
+        if (string.IsNullOrEmpty(signatureHeader))
             return Refuse(SignatureErrorCodes.Missing, $"This gateway requires signed requests: {WebhookSignature.Header}: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.");
-        if (!WebhookSignature.TryParse(submission.Signature, out var signature))
+        if (!WebhookSignature.TryParse(signatureHeader, out var signature))
             return Refuse(SignatureErrorCodes.Malformed, $"{WebhookSignature.Header} must be t=<unix seconds>,v1=<64 hex digits>, with at most {WebhookSignature.MaxSignatures} v1 values and no spaces.");
 
         SigningSecrets? secrets;
@@ -42,14 +40,14 @@ public sealed class SignedRequestAuthenticator(
         {
             secrets = Read(await signingSecret.GetAsync(cancellationToken).ConfigureAwait(false));
         }
-        catch (SecretUnavailableException)
+        catch (DependencyUnavailableException)
         {
-            return (null, ApiError.WithMessage(503, ErrorCodes.SecretUnavailable, "The signing secret could not be read from Key Vault; nothing was sent to DatoCMS.", transient: true));
+            return new Unavailable(Dependency.KeyVault, "The signing secret could not be read from Key Vault; nothing was sent to DatoCMS.");
         }
         if (secrets is null)
-            return (null, ApiError.WithMessage(503, ErrorCodes.SecretUnavailable, "The signing secret in Key Vault is not usable; nothing was sent to DatoCMS.", transient: true));
+            return new Unavailable(Dependency.KeyVault, "The signing secret in Key Vault is not usable; nothing was sent to DatoCMS.");
 
-        var matched = Match(secrets, signature, submission.Body.Span);
+        var matched = Match(secrets, signature, body.Span);
         if (matched < 0)
             return Refuse(SignatureErrorCodes.Invalid, "No v1 signature is the HMAC-SHA256 of \"<t>.<body>\" under the signing secret.");
 
@@ -62,17 +60,17 @@ public sealed class SignedRequestAuthenticator(
         try
         {
             var expiresAt = DateTimeOffset.FromUnixTimeSeconds(signature.UnixSeconds) + options.Value.Tolerance;
-            if (!await replays.TryRecordAsync(ReplayKey(signature.TimestampText, submission.Body.Span), expiresAt, cancellationToken).ConfigureAwait(false))
+            if (!await replays.TryRecordAsync(ReplayKey(signature.TimestampText, body.Span), expiresAt, cancellationToken).ConfigureAwait(false))
                 return Refuse(SignatureErrorCodes.Replayed, "This signature was already used: sign every request, and every retry, afresh.");
         }
-        catch (ReplayStoreUnavailableException)
+        catch (DependencyUnavailableException)
         {
-            return (null, ApiError.WithMessage(503, SignatureErrorCodes.ReplayStoreUnavailable, "Replays cannot be ruled out right now (the seen-signature store is unreachable); nothing was sent to DatoCMS.", transient: true));
+            return new Unavailable(Dependency.ReplayStore, "Replays cannot be ruled out right now (the seen-signature store is unreachable); nothing was sent to DatoCMS.");
         }
 
         // An Easy Auth principal names the caller better than the shared webhook secret does.
-        if (submission.Caller.Kind == CallerKinds.Principal) return (null, null);
-        return (new CallerIdentity(CallerKinds.Signer, matched == 0 ? CurrentSecretSigner : PreviousSecretSigner), null);
+        if (caller.Kind == CallerKinds.Principal) return caller;
+        return new CallerIdentity(CallerKinds.Signer, matched == 0 ? CurrentSecretSigner : PreviousSecretSigner);
     }
 
     /// <summary>
@@ -115,8 +113,7 @@ public sealed class SignedRequestAuthenticator(
         return secrets;
     }
 
-    private static (CallerIdentity?, ApiError?) Refuse(string code, string message) =>
-        (null, new ApiError(401, code, new JsonObject { ["message"] = message }));
+    private static Refused Refuse(string code, string message) => Refused.Because(RefusalKind.Unauthenticated, code, message);
 
     private sealed record ReadSecret(string Value, SigningSecrets? Secrets);
 }

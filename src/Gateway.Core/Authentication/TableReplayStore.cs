@@ -1,3 +1,4 @@
+using AccessTokenGateway.Outcomes;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ public sealed class TableReplayStore(TableServiceClient tables, IOptions<Signatu
         catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {
             logger.LogWarning("The replay store (table {Table}) could not be reached ({Reason}); the signed request is refused", _table.Name, Describe(ex));
-            throw new ReplayStoreUnavailableException($"The replay store (table '{_table.Name}') could not be reached ({Describe(ex)}).", ex);
+            throw new DependencyUnavailableException(Dependency.ReplayStore, $"The replay store (table '{_table.Name}') could not be reached ({Describe(ex)}).", ex);
         }
         await SweepIfDueAsync(now, cancellationToken).ConfigureAwait(false);
         return recorded;

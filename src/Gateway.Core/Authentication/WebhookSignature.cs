@@ -80,6 +80,3 @@ public static class WebhookSignature
     private static bool IsOtherScheme(string name) =>
         name.Length is >= 2 and <= 4 && name[0] == 'v' && name[1..].All(char.IsAsciiDigit);
 }
-
-/// <summary>An <c>X-Signature</c> header as read: the timestamp as sent (it is signed as text) and its value, and the signatures.</summary>
-public readonly record struct ParsedSignature(string TimestampText, long UnixSeconds, IReadOnlyList<byte[]> Signatures);

@@ -45,7 +45,7 @@ public sealed class BlobTokenLocks(BlobServiceClient blobs, TimeSpan maxWait, Ti
                 {
                     // Another instance holds it: wait a little, with jitter so instances don't retry in step.
                 }
-                if (time.GetElapsedTime(started) + delay > maxWait) throw new TokenLockTimeoutException(tokenId);
+                if (time.GetElapsedTime(started) + delay > maxWait) throw InProcessTokenLocks.TokenBusy(tokenId);
                 await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 10)), time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 200));
             }
@@ -94,12 +94,21 @@ public sealed class BlobTokenLocks(BlobServiceClient blobs, TimeSpan maxWait, Ti
             catch (RequestFailedException) { /* the lease lapses on its own; the write is bounded by DatoCMS's deadline */ }
         }
 
-        public async ValueTask DisposeAsync()
+        /// <summary>
+        /// Releases in the background: the change's outcome record is written meanwhile, rather than after a storage round
+        /// trip of its own. This instance's next change to the token waits for the release (the in-process gate opens last).
+        /// </summary>
+        public ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            await _renewal.DisposeAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _released, 1) == 0) _ = ReleaseAsync();
+            return ValueTask.CompletedTask;
+        }
+
+        private async Task ReleaseAsync()
+        {
             try
             {
+                await _renewal.DisposeAsync().ConfigureAwait(false);
                 await _lease.ReleaseAsync().ConfigureAwait(false);
             }
             catch (RequestFailedException)

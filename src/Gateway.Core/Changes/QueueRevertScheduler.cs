@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Outcomes;
+using AccessTokenGateway.Tokens;
 using Azure;
 using Azure.Storage.Queues;
 
@@ -29,26 +30,18 @@ public sealed class QueueRevertScheduler(QueueServiceClient queues, TimeProvider
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
-            throw new RevertSchedulingException($"The revert of grant {revert.GrantAuditId} could not be queued ({ex.GetType().Name}).", ex);
+            throw new DependencyUnavailableException(Dependency.RevertSchedule, $"The revert of grant {revert.GrantAuditId} could not be queued ({ex.GetType().Name}).", ex);
         }
     }
 
     public static byte[] BuildMessage(RevertRequest revert, DateTimeOffset now)
     {
-        var document = JsonNode.Parse(DatoCmsClient.BuildUpdateBody(revert.TokenId, revert.RestoreTo))!.AsObject();
-        var granted = revert.Granted;
+        var document = TokenJson.UpdateDocument(revert.TokenId, revert.RestoreTo);
         var meta = new JsonObject
         {
             ["requested_by"] = RequestedBy,
             ["reason"] = $"Expiry of grant {revert.GrantAuditId}",
-            ["expected"] = new JsonObject
-            {
-                ["name"] = granted.Name,
-                ["can_access_cda"] = granted.CanAccessCda,
-                ["can_access_cda_preview"] = granted.CanAccessCdaPreview,
-                ["can_access_cma"] = granted.CanAccessCma,
-                ["role_id"] = granted.RoleId,
-            },
+            ["expected"] = TokenJson.ToNode(revert.Granted),
         };
         if (revert.GrantMeta.ApprovedBy is { } approver) meta["approved_by"] = approver;
         if (revert.GrantMeta.Ticket is { } ticket) meta["ticket"] = ticket;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AccessTokenGateway.Changes;
+using AccessTokenGateway.Tokens;
 
 namespace AccessTokenGateway.DatoCms;
 
@@ -20,19 +20,11 @@ public sealed record AccessTokenResource(string Id, TokenState State, string? Ha
             return null;
         if (data["attributes"] is not JsonObject attributes) return null;
         if (attributes.ContainsKey("token")) attributes["token"] = null;
-
-        var name = Str(attributes["name"]);
-        if (name is null || Bool(attributes["can_access_cda"]) is not { } cda || Bool(attributes["can_access_cda_preview"]) is not { } preview
-            || Bool(attributes["can_access_cma"]) is not { } cma)
-            return null;
-        var roleId = Str(data["relationships"]?["role"]?["data"]?["id"]);
-        var hardcoded = Str(attributes["hardcoded_type"]);
-        return new AccessTokenResource(id, new TokenState(name, cda, preview, cma, roleId), hardcoded, body);
+        return TokenJson.FromResource(data) is { } state
+            ? new AccessTokenResource(id, state, Str(attributes["hardcoded_type"]), body)
+            : null;
     }
 
     private static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-    private static bool? Bool(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : null;
 }

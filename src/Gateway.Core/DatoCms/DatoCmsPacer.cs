@@ -2,9 +2,6 @@ using System.Net;
 
 namespace AccessTokenGateway.DatoCms;
 
-/// <summary>A pacing slot: when the request may go, and which of the pacer's windows it counts against (0: none, come back at <see cref="At"/>).</summary>
-public readonly record struct PacerSlot(DateTimeOffset At, TimeSpan Wait, long Window);
-
 /// <summary>
 /// Spends DatoCMS's rate-limit window evenly over every request of this instance, so a burst of changes flows at
 /// DatoCMS's limit instead of bouncing off it. One instance per process (a singleton), shared by all calls.
@@ -203,24 +200,4 @@ public sealed class DatoCmsPacer
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-}
-
-/// <summary>Paces every HTTP attempt through the instance's <see cref="DatoCmsPacer"/> and shows it DatoCMS's answer.</summary>
-internal sealed class PacingHandler(DatoCmsPacer pacer, Microsoft.Extensions.Options.IOptions<DatoCmsOptions> options) : DelegatingHandler
-{
-    /// <summary>When the call's first attempt reached the pacer, plus the call's total time-out.</summary>
-    internal static readonly HttpRequestOptionsKey<DateTimeOffset> DeadlineKey = new("AccessTokenGateway.DatoCmsDeadline");
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (!request.Options.TryGetValue(DeadlineKey, out var deadline))
-        {
-            deadline = pacer.Time.GetUtcNow() + options.Value.TotalTimeout;
-            request.Options.Set(DeadlineKey, deadline);
-        }
-        var slot = await pacer.AcquireAsync(request.Method == HttpMethod.Get, deadline, cancellationToken).ConfigureAwait(false);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        pacer.Observe(slot, response);
-        return response;
-    }
 }

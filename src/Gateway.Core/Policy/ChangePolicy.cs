@@ -1,20 +1,11 @@
 using System.Text.RegularExpressions;
 using AccessTokenGateway.Changes;
-using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
+using AccessTokenGateway.Tokens;
 using AccessTokenGateway.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AccessTokenGateway.Policy;
-
-/// <summary>Codes of policy refusals, each its own so an approval tool can tell them apart.</summary>
-public static class PolicyCodes
-{
-    public const string ProtectedToken = "POLICY_PROTECTED_TOKEN";
-    public const string RoleNotAllowed = "POLICY_ROLE_NOT_ALLOWED";
-    public const string TicketRequired = "POLICY_TICKET_REQUIRED";
-    public const string ApprovalRequired = "POLICY_APPROVAL_REQUIRED";
-    public const string QueueMayNotGrant = "POLICY_QUEUE_MAY_NOT_GRANT";
-}
 
 /// <summary>
 /// The organisation's rules, evaluated before any write. <see cref="CheckRequest"/> needs only the request and
@@ -24,7 +15,7 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
 {
     private (string? Pattern, Regex? Regex) _ticket;
 
-    public ApiError? CheckRequest(ChangeDocument change)
+    public Refused? CheckRequest(ChangeDocument change)
     {
         var policy = options.CurrentValue;
         if (policy.ProtectedTokenIds.Contains(change.TokenId, StringComparer.Ordinal))
@@ -36,14 +27,14 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
         return null;
     }
 
-    public ApiError? CheckTransition(TokenState before, ChangeDocument change, ChangeOrigin origin)
+    public Refused? CheckTransition(TokenState before, ChangeDocument change, ChangeOrigin origin)
     {
         var policy = options.CurrentValue;
         // A scheduled revert restores the state that held before an approved grant, and only if the token is
         // still exactly as granted (meta.expected); it needs no approval of its own.
-        if (!before.IsEscalatedBy(change.Requested) || origin.IsScheduledRevert) return null;
+        if (!before.IsEscalatedBy(change.Requested) || origin.Kind == OriginKind.Schedule) return null;
 
-        if (origin.Source == ChangeSource.Queue && !policy.QueueMayGrant)
+        if (origin.Kind == OriginKind.Event && !policy.QueueMayGrant)
             return Refuse(PolicyCodes.QueueMayNotGrant, "data", "Changes from the queue may only revoke access; this one grants a flag or changes the role.");
         if (policy.RequireDistinctApproverForEscalation
             && (change.Meta.ApprovedBy is null || change.Meta.RequestedBy is null
@@ -68,8 +59,5 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
         catch (RegexMatchTimeoutException) { return false; }
     }
 
-    private static ApiError Refuse(string code, string field, string message) => ApiError.Field(code, field, "POLICY", message, status: 403);
+    private static Refused Refuse(string code, string field, string message) => Refused.Field(RefusalKind.Forbidden, code, field, "POLICY", message);
 }
-
-/// <summary>Where a change came from, as far as policy cares.</summary>
-public sealed record ChangeOrigin(ChangeSource Source, bool IsScheduledRevert = false);

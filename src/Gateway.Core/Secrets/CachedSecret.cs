@@ -1,3 +1,4 @@
+using AccessTokenGateway.Outcomes;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 
@@ -6,7 +7,7 @@ namespace AccessTokenGateway.Secrets;
 /// <summary>
 /// One Key Vault secret read through <see cref="SecretClient"/>, kept for <c>cacheDuration</c>. Reads are
 /// single-flight. While the vault is unreachable or throttling, a value read within the cache period keeps serving;
-/// with none, <see cref="SecretUnavailableException"/> says nothing may be forwarded.
+/// with none, <see cref="DependencyUnavailableException"/> says nothing may be forwarded.
 /// </summary>
 public sealed class CachedSecret(SecretClient client, string secretName, TimeSpan cacheDuration, TimeProvider time) : ISecretSource
 {
@@ -43,7 +44,7 @@ public sealed class CachedSecret(SecretClient client, string secretName, TimeSpa
             {
                 KeyVaultSecret secret = await client.GetSecretAsync(secretName, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (string.IsNullOrEmpty(secret.Value))
-                    throw new SecretUnavailableException($"The Key Vault secret '{secretName}' is empty.");
+                    throw new DependencyUnavailableException(Dependency.KeyVault, $"The Key Vault secret '{secretName}' is empty.");
                 _entry = new Entry(secret.Value, now + cacheDuration);
                 return secret.Value;
             }
@@ -51,7 +52,7 @@ public sealed class CachedSecret(SecretClient client, string secretName, TimeSpa
             {
                 // The vault is down or throttling: a value still within its cache period keeps serving, unless it is the one just refused.
                 if (entry is not null && now < entry.ExpiresAt && entry.Value != stale) return entry.Value;
-                throw new SecretUnavailableException($"The Key Vault secret '{secretName}' could not be read ({Describe(ex)}).", ex);
+                throw new DependencyUnavailableException(Dependency.KeyVault, $"The Key Vault secret '{secretName}' could not be read ({Describe(ex)}).", ex);
             }
         }
         finally

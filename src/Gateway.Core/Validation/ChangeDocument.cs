@@ -1,4 +1,4 @@
-using AccessTokenGateway.Changes;
+using AccessTokenGateway.Tokens;
 
 namespace AccessTokenGateway.Validation;
 

@@ -1,4 +1,4 @@
-using AccessTokenGateway.Changes;
+using AccessTokenGateway.Tokens;
 
 namespace AccessTokenGateway.Validation;
 
@@ -13,7 +13,4 @@ public sealed record ChangeMetadata(
     string? Ticket = null,
     bool DryRun = false,
     TokenState? Expected = null,
-    DateTimeOffset? ExpiresAt = null)
-{
-    public static readonly ChangeMetadata None = new();
-}
+    DateTimeOffset? ExpiresAt = null);

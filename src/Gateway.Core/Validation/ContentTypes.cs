@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
 
 namespace AccessTokenGateway.Validation;
 
@@ -8,13 +9,14 @@ public static class ContentTypes
 {
     public const string JsonApi = "application/vnd.api+json";
 
-    public static ApiError? Check(string? contentType)
+    /// <summary>The refusal of a body labelled <paramref name="contentType"/>; null when the label is one the gateway reads.</summary>
+    public static Refused? Check(string? contentType)
     {
         if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var parsed)
             && (string.Equals(parsed.MediaType, JsonApi, StringComparison.OrdinalIgnoreCase) || string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
             && (parsed.CharSet is null || string.Equals(parsed.CharSet.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase))
             && parsed.Parameters.All(p => string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)))
             return null;
-        return ApiError.WithMessage(415, ErrorCodes.InvalidContentType, "Content-Type must be application/vnd.api+json (or application/json), UTF-8.");
+        return Refused.Because(RefusalKind.UnsupportedContentType, ErrorCodes.InvalidContentType, "Content-Type must be application/vnd.api+json (or application/json), UTF-8.");
     }
 }

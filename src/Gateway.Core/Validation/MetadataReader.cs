@@ -1,6 +1,7 @@
 using System.Text.Json;
-using AccessTokenGateway.Changes;
 using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
+using AccessTokenGateway.Tokens;
 
 namespace AccessTokenGateway.Validation;
 
@@ -12,28 +13,28 @@ internal static class MetadataReader
 {
     private static readonly string[] Known = ["requested_by", "approved_by", "reason", "ticket", "dry_run", "expected", "expires_at"];
 
-    public static (ChangeMetadata? Metadata, ApiError? Error) Read(JsonElement? meta, ChangeHeaders headers, DateTimeOffset now)
+    public static Step<ChangeMetadata> Read(JsonElement? meta, ChangeHeaders headers, DateTimeOffset now)
     {
         if (meta is { } m && m.ValueKind != JsonValueKind.Object)
-            return (null, Invalid("meta", "meta must be an object."));
+            return Invalid("meta", "meta must be an object.");
         if (meta is { } obj && ChangeDocumentValidator.FirstUnknown(obj, Known) is { } unknown)
-            return (null, ApiError.Field(ErrorCodes.InvalidMeta, "meta." + unknown, "VALIDATION_UNKNOWN_MEMBER"));
+            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidMeta, "meta." + unknown, "VALIDATION_UNKNOWN_MEMBER");
 
-        ApiError? error = null;
+        Refused? error = null;
         var requestedBy = Text("requested_by", ChangeHeaders.RequestedBy, ValidationLimits.MaxPersonLength);
         var approvedBy = Text("approved_by", ChangeHeaders.ApprovedBy, ValidationLimits.MaxPersonLength);
         var reason = Text("reason", ChangeHeaders.Reason, ValidationLimits.MaxReasonLength);
         var ticket = Text("ticket", ChangeHeaders.Ticket, ValidationLimits.MaxTicketLength);
-        if (error is not null) return (null, error);
+        if (error is not null) return error;
 
         var dryRun = DryRun();
-        if (error is not null) return (null, error);
+        if (error is not null) return error;
         var expected = Expected();
-        if (error is not null) return (null, error);
+        if (error is not null) return error;
         var expiresAt = ExpiresAt();
-        if (error is not null) return (null, error);
+        if (error is not null) return error;
 
-        return (new ChangeMetadata(requestedBy, approvedBy, reason, ticket, dryRun, expected, expiresAt), null);
+        return new ChangeMetadata(requestedBy, approvedBy, reason, ticket, dryRun, expected, expiresAt);
 
         JsonElement? Member(string name) =>
             meta is { } o && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
@@ -117,22 +118,11 @@ internal static class MetadataReader
         TokenState? ReadExpected(JsonElement v)
         {
             const string hint = "meta.expected must be {\"name\", \"can_access_cda\", \"can_access_cda_preview\", \"can_access_cma\", \"role_id\"}: the state the approver saw.";
-            if (v.ValueKind != JsonValueKind.Object
-                || ChangeDocumentValidator.FirstUnknown(v, "name", "can_access_cda", "can_access_cda_preview", "can_access_cma", "role_id") is not null
-                || !v.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
-                || !v.TryGetProperty("role_id", out var role) || role.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
-                || (role.ValueKind == JsonValueKind.String && !Ids.IsValid(role.GetString()))
-                || name.GetString()!.Length > ValidationLimits.MaxNameLength)
+            if (TokenJson.FromOwnForm(v) is not { } state
+                || (state.RoleId is not null && !Ids.IsValid(state.RoleId))
+                || state.Name.Length > ValidationLimits.MaxNameLength)
                 return Fail<TokenState>("meta.expected", hint);
-            var flags = new bool[3];
-            string[] names = ["can_access_cda", "can_access_cda_preview", "can_access_cma"];
-            for (var i = 0; i < 3; i++)
-            {
-                if (!v.TryGetProperty(names[i], out var f) || f.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                    return Fail<TokenState>("meta.expected", hint);
-                flags[i] = f.GetBoolean();
-            }
-            return new TokenState(name.GetString()!, flags[0], flags[1], flags[2], role.ValueKind == JsonValueKind.Null ? null : role.GetString());
+            return state;
         }
 
         DateTimeOffset? ExpiresAt()
@@ -161,6 +151,6 @@ internal static class MetadataReader
         }
     }
 
-    private static ApiError Invalid(string field, string message, string rule = "VALIDATION_INVALID") =>
-        ApiError.Field(ErrorCodes.InvalidMeta, field, rule, message);
+    private static Refused Invalid(string field, string message, string rule = "VALIDATION_INVALID") =>
+        Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidMeta, field, rule, message);
 }

@@ -92,7 +92,7 @@ public sealed class AuditTrailTests(AzuriteFixture storage) : GatewayTest(storag
     [Fact]
     public void Record_over_the_queue_limit_is_shortened_in_free_text_only()
     {
-        var state = new AccessTokenGateway.Changes.TokenState(new string('n', 30_000), true, false, true, "34");
+        var state = new AccessTokenGateway.Tokens.TokenState(new string('n', 30_000), true, false, true, "34");
         var record = new AuditRecord
         {
             AuditId = "a", CorrelationId = "c", Kind = "outcome", Time = DateTimeOffset.UnixEpoch, Source = "http",

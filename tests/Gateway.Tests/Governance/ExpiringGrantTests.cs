@@ -75,9 +75,9 @@ public sealed class ExpiringGrantTests(AzuriteFixture storage) : GatewayTest(sto
         Assert.Empty((await Gateway.ChangeQueue.ReceiveMessagesAsync(32)).Value);
         Assert.Equal(1, (await Gateway.ChangeQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         var message = QueueRevertScheduler.BuildMessage(new RevertRequest(Seed.EditableTokenId,
-            new TokenState("Read-only API token", true, false, false, Seed.EditorRoleId), new TokenState("Read-only API token", true, false, true, Seed.EditorRoleId),
+            new AccessTokenGateway.Tokens.TokenState("Read-only API token", true, false, false, Seed.EditorRoleId), new AccessTokenGateway.Tokens.TokenState("Read-only API token", true, false, true, Seed.EditorRoleId),
             DateTimeOffset.UtcNow, "grant-1", new AccessTokenGateway.Validation.ChangeMetadata(ApprovedBy: "bob")), DateTimeOffset.UtcNow);
-        var change = QueueMessageReader.Read(message);
+        var change = AccessTokenGateway.Functions.Queue.QueueEnvelope.Read(message);
         Assert.True(change.IsScheduledRevert);
         Assert.Equal(Seed.EditableTokenId, change.TokenId);
         var document = JsonNode.Parse(change.Document.Span)!;

@@ -46,7 +46,7 @@ public sealed class GovernanceTests(AzuriteFixture storage) : GatewayTest(storag
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var diff = (await BodyOf(response))["meta"]!["diff"]!.AsArray().Select(d => (string?)d!["field"]).ToList();
-        Assert.Equal(["name", "can_access_cma", "role"], diff);
+        Assert.Equal(["name", "can_access_cma", "role_id"], diff);
         var outcome = Assert.Single(await Gateway.AuditRecordsAsync(), r => r["outcome"] is not null);
         Assert.Equal(diff, outcome["diff"]!.AsArray().Select(d => (string?)d!["field"]));
     }

@@ -39,7 +39,7 @@ public sealed class FunctionsAppTests
         var queues = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")))!["extensions"]!["queues"]!;
 
         // The pipeline audits the last attempt as given up on exactly this dequeue count.
-        Assert.Equal(new ChangesOptions().MaxDequeueCount, (int)queues["maxDequeueCount"]!);
+        Assert.Equal(AccessTokenGateway.Functions.Queue.HostJson.OfThisApp.Value.MaxDequeueCount, (int)queues["maxDequeueCount"]!);
         Assert.Equal("base64", (string?)queues["messageEncoding"]);
         // A failed message must not come back inside DatoCMS's 3-second rate-limit window.
         Assert.True(TimeSpan.Parse((string)queues["visibilityTimeout"]!) >= TimeSpan.FromSeconds(3));

@@ -1,3 +1,5 @@
+using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Tests.Support;
 using AccessTokenGateway.Validation;
@@ -14,6 +16,8 @@ namespace AccessTokenGateway.Tests.Security;
 public sealed class ChangeRequestPropertyTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>A fixed seed: the same 3,000 requests every run, so a failure reproduces and a pass means the same thing each time.</summary>
+    private const string Seed1 = "6QX9HTgDtHT3";
 
     [Fact]
     public void Validator_verdict_equals_the_reference_check()
@@ -24,9 +28,10 @@ public sealed class ChangeRequestPropertyTests
 
             var actual = ChangeDocumentValidator.Validate(request.Body, request.RouteId, ChangeHeaders.None, Now);
 
-            Assert.True(expected == actual.Error?.Status, $"reference {expected?.ToString() ?? "accepts"}, validator {actual.Error?.Status.ToString() ?? "accepts"} ({actual.Error?.Code} {actual.Error?.Details?.ToJsonString()})");
-            Assert.Equal(actual.Error is null, actual.Document is not null);
-        }, iter: 3_000, print: r => r.ToString());
+            int? status = actual.Stop is { } stop ? ErrorStatus.Of(stop) : null;
+            Assert.True(expected == status, $"reference {expected?.ToString() ?? "accepts"}, validator {status?.ToString() ?? "accepts"} ({actual.Stop?.Code} {(actual.Stop as Refused)?.Details.ToJsonString()})");
+            Assert.Equal(actual.Stop is null, actual.Value is not null);
+        }, seed: Seed1, iter: 3_000, print: r => r.ToString());
     }
 
     [Fact]
@@ -35,8 +40,8 @@ public sealed class ChangeRequestPropertyTests
         // Guards the property above against passing vacuously: the generator's plain documents are valid ones.
         ChangeRequestGen.For(Now, overHttp: false).Where(r => r.Steps.Count == 0 && r.RouteId == Seed.EditableTokenId).Sample(request =>
         {
-            Assert.Null(ChangeDocumentValidator.Validate(request.Body, request.RouteId, ChangeHeaders.None, Now).Error);
-        }, iter: 200, print: r => r.ToString());
+            Assert.Null(ChangeDocumentValidator.Validate(request.Body, request.RouteId, ChangeHeaders.None, Now).Stop);
+        }, seed: Seed1, iter: 200, print: r => r.ToString());
     }
 
     [Fact]
@@ -46,7 +51,7 @@ public sealed class ChangeRequestPropertyTests
         ChangeRequestGen.For(Now, overHttp: true).Sample(request =>
         {
             verdicts.AddOrUpdate(ReferenceValidator.Http(request.Body, request.RouteId, request.ContentType, Now) ?? 200, 1, (_, n) => n + 1);
-        }, iter: 3_000);
+        }, seed: Seed1, iter: 3_000);
 
         Assert.All(new[] { 200, 400, 413, 415, 422 }, status => Assert.True(verdicts.GetValueOrDefault(status) >= 20, $"{status}: {verdicts.GetValueOrDefault(status)} of 3000"));
     }

@@ -116,7 +116,7 @@ internal static partial class ReferenceValidator
 
     private static bool IsBoolean(JsonElement value) => value.ValueKind is JsonValueKind.True or JsonValueKind.False;
 
-    private static bool IsCleanText(string text) => !text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
+    private static bool IsCleanText(string text) => !text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
 
     private static bool ResourceIsValid(JsonElement root, string routeId)
     {

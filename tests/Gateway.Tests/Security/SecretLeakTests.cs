@@ -212,7 +212,7 @@ public sealed class SecretLeakTests(AzuriteFixture storage) : IAsyncLifetime
         var logs = string.Join('\n', _gateways.Select(g => g.Logs.AllText));
         // The risky categories were captured: the pipeline's own lines, the Azure SDK's requests, the host's own. (The CMA
         // client's HttpClient has its request loggers removed altogether: see DatoCmsServiceCollectionExtensions.)
-        Assert.Contains("AccessTokenGateway.Changes.ChangeGateway", logs);
+        Assert.Contains("AccessTokenGateway.Changes.ChangePipeline", logs);
         Assert.Contains("Azure.Core", logs);
         Assert.Contains("Microsoft.AspNetCore.Server.Kestrel", logs);
         var secrets = new Dictionary<string, string>

@@ -3,6 +3,7 @@ using System.Text;
 using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,20 +24,13 @@ public sealed class SignedRequestAuthenticatorTests
         new(secret ?? new StaticSecret(vaultValue), replays ?? _replays, Options.Create(new SignaturesOptions { Enabled = true }), _time,
             NullLogger<SignedRequestAuthenticator>.Instance);
 
-    private static ChangeSubmission Submission(string? signature, byte[]? body = null, ChangeSource source = ChangeSource.Http, CallerIdentity? caller = null) => new()
-    {
-        Source = source,
-        TokenId = "312",
-        Body = body ?? Body,
-        Signature = signature,
-        CorrelationId = "c",
-        Caller = caller ?? new CallerIdentity(CallerKinds.FunctionKey, "default"),
-    };
+    private static Signed Submission(string? signature, byte[]? body = null, CallerIdentity? caller = null) =>
+        new(signature, body ?? Body, caller ?? new CallerIdentity(CallerKinds.FunctionKey, "default"));
 
     [Fact]
     public async Task Valid_signature_makes_the_caller_the_signer()
     {
-        var (caller, error) = await Authenticator().AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())), default);
+        var (caller, error) = await AuthenticateAsync(Authenticator(), Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())));
 
         Assert.Null(error);
         Assert.Equal(new CallerIdentity("signer", "webhook"), caller);
@@ -54,7 +48,7 @@ public sealed class SignedRequestAuthenticatorTests
     {
         var signature = Signing.Header(Body, Now.ToUnixTimeSeconds() - ageSeconds);
 
-        var (_, error) = await Authenticator().AuthenticateAsync(Submission(signature), default);
+        var (_, error) = await AuthenticateAsync(Authenticator(), Submission(signature));
 
         Assert.Equal(code, error?.Code);
         if (code is not null) Assert.Equal(401, error!.Status);
@@ -67,7 +61,7 @@ public sealed class SignedRequestAuthenticatorTests
         var signature = Signing.Header(Body, Now.ToUnixTimeSeconds());
         _time.Advance(TimeSpan.FromSeconds(301));
 
-        var (_, error) = await authenticator.AuthenticateAsync(Submission(signature), default);
+        var (_, error) = await AuthenticateAsync(authenticator, Submission(signature));
 
         Assert.Equal(SignatureErrorCodes.Expired, error?.Code);
         Assert.Empty(_replays.Keys);
@@ -81,8 +75,8 @@ public sealed class SignedRequestAuthenticatorTests
         var current = Signing.V1(Signing.Secret, t, Body);
         var previous = Signing.V1(Signing.PreviousSecret, t, Body);
 
-        var first = await authenticator.AuthenticateAsync(Submission($"t={t},v1={current},v1={previous}"), default);
-        var again = await authenticator.AuthenticateAsync(Submission($"t={t},v1={previous}"), default);
+        var first = await AuthenticateAsync(authenticator, Submission($"t={t},v1={current},v1={previous}"));
+        var again = await AuthenticateAsync(authenticator, Submission($"t={t},v1={previous}"));
 
         Assert.Null(first.Error);
         Assert.Equal(SignatureErrorCodes.Replayed, again.Error?.Code);
@@ -93,8 +87,8 @@ public sealed class SignedRequestAuthenticatorTests
     {
         var authenticator = Authenticator();
 
-        var first = await authenticator.AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())), default);
-        var second = await authenticator.AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds() - 1)), default);
+        var first = await AuthenticateAsync(authenticator, Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())));
+        var second = await AuthenticateAsync(authenticator, Submission(Signing.Header(Body, Now.ToUnixTimeSeconds() - 1)));
 
         Assert.Null(first.Error);
         Assert.Null(second.Error);
@@ -105,7 +99,7 @@ public sealed class SignedRequestAuthenticatorTests
     {
         var authenticator = Authenticator(Signing.Secret + "\n" + Signing.PreviousSecret);
 
-        var (caller, error) = await authenticator.AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds(), Signing.PreviousSecret)), default);
+        var (caller, error) = await AuthenticateAsync(authenticator, Submission(Signing.Header(Body, Now.ToUnixTimeSeconds(), Signing.PreviousSecret)));
 
         Assert.Null(error);
         Assert.Equal(new CallerIdentity("signer", "webhook:previous"), caller);
@@ -117,7 +111,7 @@ public sealed class SignedRequestAuthenticatorTests
         var t = Now.ToUnixTimeSeconds().ToString();
         var header = $"t={t},v1={Signing.V1("an-old-secret-the-gateway-no-longer-has-00", t, Body)},v1={Signing.V1(Signing.Secret, t, Body)}";
 
-        var (caller, error) = await Authenticator().AuthenticateAsync(Submission(header), default);
+        var (caller, error) = await AuthenticateAsync(Authenticator(), Submission(header));
 
         Assert.Null(error);
         Assert.Equal("webhook", caller?.Id);
@@ -126,7 +120,7 @@ public sealed class SignedRequestAuthenticatorTests
     [Fact]
     public async Task A_removed_previous_secret_no_longer_signs()
     {
-        var (_, error) = await Authenticator(Signing.Secret).AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds(), Signing.PreviousSecret)), default);
+        var (_, error) = await AuthenticateAsync(Authenticator(Signing.Secret), Submission(Signing.Header(Body, Now.ToUnixTimeSeconds(), Signing.PreviousSecret)));
 
         Assert.Equal(SignatureErrorCodes.Invalid, error?.Code);
     }
@@ -146,7 +140,7 @@ public sealed class SignedRequestAuthenticatorTests
         };
         var body = what == "body" ? Encoding.UTF8.GetBytes("""{"data":{"type":"access_token","id":"313"}}""") : Body;
 
-        var (_, error) = await Authenticator().AuthenticateAsync(Submission(header, body), default);
+        var (_, error) = await AuthenticateAsync(Authenticator(), Submission(header, body));
 
         Assert.Equal(SignatureErrorCodes.Invalid, error?.Code);
         Assert.Empty(_replays.Keys);
@@ -158,7 +152,7 @@ public sealed class SignedRequestAuthenticatorTests
         // Freshness is judged only for authentic requests: a forger learns nothing about the clock or the tolerance.
         var header = Signing.Header(Body, Now.ToUnixTimeSeconds() - 86_400, "not-the-signing-secret-but-long-enough-00");
 
-        var (_, error) = await Authenticator().AuthenticateAsync(Submission(header), default);
+        var (_, error) = await AuthenticateAsync(Authenticator(), Submission(header));
 
         Assert.Equal(SignatureErrorCodes.Invalid, error?.Code);
     }
@@ -170,7 +164,7 @@ public sealed class SignedRequestAuthenticatorTests
     [InlineData("t=now,v1=abc", "SIGNATURE_MALFORMED")]
     public async Task Missing_and_malformed_signatures_are_refused_with_their_own_codes(string? header, string code)
     {
-        var (caller, error) = await Authenticator().AuthenticateAsync(Submission(header), default);
+        var (caller, error) = await AuthenticateAsync(Authenticator(), Submission(header));
 
         Assert.Null(caller);
         Assert.Equal(401, error?.Status);
@@ -178,39 +172,30 @@ public sealed class SignedRequestAuthenticatorTests
     }
 
     [Fact]
-    public async Task Queue_messages_are_not_signature_checked()
-    {
-        var (caller, error) = await Authenticator().AuthenticateAsync(Submission(null, source: ChangeSource.Queue), default);
-
-        Assert.Null(caller);
-        Assert.Null(error);
-    }
-
-    [Fact]
     public async Task An_Easy_Auth_principal_stays_the_recorded_caller()
     {
         var principal = new CallerIdentity("principal", "aad:alice@example.com");
 
-        var (caller, error) = await Authenticator().AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds()), caller: principal), default);
+        var (caller, error) = await AuthenticateAsync(Authenticator(), Submission(Signing.Header(Body, Now.ToUnixTimeSeconds()), caller: principal));
 
         Assert.Null(error);
-        Assert.Null(caller); // null: the pipeline keeps the trigger's caller
+        Assert.Equal(principal, caller);
     }
 
     [Fact]
     public async Task Unreachable_replay_store_fails_closed_with_a_transient_503()
     {
-        var (_, error) = await Authenticator(replays: new UnreachableReplayStore()).AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())), default);
+        var (_, error) = await AuthenticateAsync(Authenticator(replays: new UnreachableReplayStore()), Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())));
 
         Assert.Equal(503, error?.Status);
-        Assert.Equal(SignatureErrorCodes.ReplayStoreUnavailable, error?.Code);
+        Assert.Equal(ErrorCodes.ReplayStoreUnavailable, error?.Code);
         Assert.True(error!.Transient);
     }
 
     [Fact]
     public async Task Unreadable_signing_secret_fails_closed_with_a_transient_503()
     {
-        var (_, error) = await Authenticator(secret: new UnreadableSecret()).AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())), default);
+        var (_, error) = await AuthenticateAsync(Authenticator(secret: new UnreadableSecret()), Submission(Signing.Header(Body, Now.ToUnixTimeSeconds())));
 
         Assert.Equal(503, error?.Status);
         Assert.Equal(ErrorCodes.SecretUnavailable, error?.Code);
@@ -220,7 +205,7 @@ public sealed class SignedRequestAuthenticatorTests
     [Fact]
     public async Task A_signing_secret_too_short_to_be_safe_is_not_used()
     {
-        var (_, error) = await Authenticator("short").AuthenticateAsync(Submission(Signing.Header(Body, Now.ToUnixTimeSeconds(), "short")), default);
+        var (_, error) = await AuthenticateAsync(Authenticator("short"), Submission(Signing.Header(Body, Now.ToUnixTimeSeconds(), "short")));
 
         Assert.Equal(503, error?.Status);
         Assert.DoesNotContain("short", error!.Details!.ToJsonString());
@@ -231,7 +216,7 @@ public sealed class SignedRequestAuthenticatorTests
     {
         var t = Now.ToUnixTimeSeconds() - 100;
 
-        await Authenticator().AuthenticateAsync(Submission(Signing.Header(Body, t)), default);
+        await AuthenticateAsync(Authenticator(), Submission(Signing.Header(Body, t)));
 
         var expiry = Assert.Single(_replays.Keys).Value;
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(t) + TimeSpan.FromMinutes(5), expiry);
@@ -248,12 +233,26 @@ public sealed class SignedRequestAuthenticatorTests
     private sealed class UnreachableReplayStore : IReplayStore
     {
         public Task<bool> TryRecordAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-            throw new ReplayStoreUnavailableException("unreachable");
+            throw new DependencyUnavailableException(Dependency.ReplayStore, "unreachable");
     }
 
     private sealed class UnreadableSecret : ISecretSource
     {
-        public ValueTask<string> GetAsync(CancellationToken cancellationToken) => throw new SecretUnavailableException("vault down");
-        public ValueTask<string> RefreshAsync(string rejectedValue, CancellationToken cancellationToken) => throw new SecretUnavailableException("vault down");
+        public ValueTask<string> GetAsync(CancellationToken cancellationToken) => throw new DependencyUnavailableException(Dependency.KeyVault, "vault down");
+        public ValueTask<string> RefreshAsync(string rejectedValue, CancellationToken cancellationToken) => throw new DependencyUnavailableException(Dependency.KeyVault, "vault down");
+    }
+
+    /// <summary>What HTTP admission hands the authenticator: the signature header, the raw body, the caller so far.</summary>
+    private sealed record Signed(string? Signature, byte[] Body, CallerIdentity Caller);
+
+    /// <summary>An outcome that refuses, as the error document shows it: status, code, details, transient.</summary>
+    private sealed record Refusal(int Status, string Code, System.Text.Json.Nodes.JsonObject? Details, bool Transient);
+
+    private static async Task<(CallerIdentity? Caller, Refusal? Error)> AuthenticateAsync(SignedRequestAuthenticator authenticator, Signed signed)
+    {
+        var step = await authenticator.AuthenticateAsync(signed.Signature, signed.Body, signed.Caller, default);
+        return step.Stop is { } stop
+            ? (null, new Refusal(ErrorStatus.Of(stop), stop.Code!, (stop as Refused)?.Details ?? new System.Text.Json.Nodes.JsonObject { ["message"] = ((Unavailable)stop).Message }, stop.IsTransient))
+            : (step.Value, null);
     }
 }

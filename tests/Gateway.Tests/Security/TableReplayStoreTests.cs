@@ -75,6 +75,7 @@ public sealed class TableReplayStoreTests(AzuriteFixture storage)
             new TableSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[64])),
             new TableClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } });
 
-        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => Store(dead).TryRecordAsync(Key(8), _time.GetUtcNow().AddMinutes(5), default));
+        var unavailable = await Assert.ThrowsAsync<AccessTokenGateway.Outcomes.DependencyUnavailableException>(() => Store(dead).TryRecordAsync(Key(8), _time.GetUtcNow().AddMinutes(5), default));
+        Assert.Equal(AccessTokenGateway.Outcomes.Dependency.ReplayStore, unavailable.Dependency);
     }
 }

@@ -48,7 +48,7 @@ public sealed class StorageAccountTests
         Assert.Equal("stexample", host.Services.GetRequiredService<QueueServiceClient>().AccountName);
         Assert.Equal("stexample", host.Services.GetRequiredService<BlobServiceClient>().AccountName);
         Assert.Equal("stexample", host.Services.GetRequiredService<TableServiceClient>().AccountName);
-        Assert.NotNull(host.Services.GetRequiredService<AccessTokenGateway.Changes.ChangeGateway>());
+        Assert.NotNull(host.Services.GetRequiredService<AccessTokenGateway.Changes.ChangePipeline>());
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
-using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Tests.Support;
+using AccessTokenGateway.Tokens;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -14,7 +16,7 @@ using Moq;
 namespace AccessTokenGateway.Tests.Changes;
 
 /// <summary>The pipeline's own ordering and fail-closed rules, with its collaborators as doubles.</summary>
-public sealed class ChangeGatewayTests
+public sealed class ChangePipelineTests
 {
     private const string Id = "312";
     private static readonly TokenState Current = new("Read-only API token", true, false, false, "34");
@@ -25,7 +27,7 @@ public sealed class ChangeGatewayTests
     private readonly Mock<IRevertScheduler> _reverts = new();
     private readonly List<string> _calls = [];
 
-    public ChangeGatewayTests()
+    public ChangePipelineTests()
     {
         _secret.Setup(s => s.GetAsync(It.IsAny<CancellationToken>())).ReturnsAsync("cma-token");
         _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>()))
@@ -37,35 +39,37 @@ public sealed class ChangeGatewayTests
         _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).Callback(() => _calls.Add("schedule revert")).Returns(Task.CompletedTask);
     }
 
-    private static DatoCmsResponse Ok(TokenState state)
+    private static DatoCmsReply Ok(TokenState state)
     {
-        var document = JsonNode.Parse(DatoCmsClient.BuildUpdateBody(Id, state))!.AsObject();
+        var document = TokenJson.UpdateDocument(Id, state);
         document["data"]!["attributes"]!["token"] = "secret-value";
         document["data"]!["attributes"]!["hardcoded_type"] = null;
-        return new DatoCmsResponse(200, "req-1", AccessTokenResource.TryRead(document), null, 1);
+        return new DatoCmsReply(DatoCmsReplyKind.Ok, 1, "ok") { Status = 200, RequestId = "req-1", Token = AccessTokenResource.TryRead(document) };
     }
 
-    private ChangeGateway Gateway(int outcomeRetries = 2) => new(
+    private ChangePipeline Pipeline(int outcomeRetries = 2) => new(
         _datoCms.Object, _secret.Object,
         new ChangePolicy(new OptionsMonitorStub<PolicyOptions>(new PolicyOptions())),
         new InProcessTokenLocks(TimeSpan.FromSeconds(5)),
-        new AuditTrail(_audit.Object, Options.Create(new AuditOptions { OutcomeWriteRetries = outcomeRetries }), TimeProvider.System, NullLogger<AuditTrail>.Instance),
-        _reverts.Object, new TriggerAuthenticationOnly(), TimeProvider.System, NullLogger<ChangeGateway>.Instance);
+        new AuditTrail(_audit.Object, Options.Create(new AuditOptions { OutcomeWriteRetries = outcomeRetries }), TimeProvider.System),
+        _reverts.Object, TimeProvider.System, NullLogger<ChangePipeline>.Instance);
 
-    private static ChangeSubmission Submission(JsonObject document, ChangeSource source = ChangeSource.Http, bool final = true) => new()
+    private static ChangeRequest Request(JsonObject document, OriginKind origin = OriginKind.Caller, bool lastDelivery = false) => new()
     {
-        Source = source, TokenId = Id, Body = Encoding.UTF8.GetBytes(document.ToJsonString()), ContentType = "application/vnd.api+json",
-        CorrelationId = "c", IsFinalAttempt = final, Attempt = final ? 5 : 1,
+        Origin = new ChangeOrigin(origin, CallerIdentity.Anonymous), TokenId = Id, Document = Encoding.UTF8.GetBytes(document.ToJsonString()),
+        CorrelationId = "c", Delivery = new Delivery(lastDelivery ? 5 : 1, lastDelivery),
     };
+
+    private static Exception Down(Dependency dependency) => new DependencyUnavailableException(dependency, "down");
 
     private static JsonObject Rename(string name = "Renamed") => Documents.Update(Id, name: name);
 
     [Fact]
     public async Task Intent_is_recorded_before_the_put_and_the_outcome_after_it()
     {
-        var result = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
 
-        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.IsType<Applied>(result.Outcome);
         Assert.Equal(["GET", "audit intent", "PUT", "audit applied"], _calls);
     }
 
@@ -74,9 +78,9 @@ public sealed class ChangeGatewayTests
     {
         var document = Rename().WithMeta(new JsonObject { ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ") });
 
-        var result = await Gateway().SubmitAsync(Submission(document), CancellationToken.None);
+        var result = await Pipeline().SubmitAsync(Request(document), CancellationToken.None);
 
-        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.IsType<Applied>(result.Outcome);
         Assert.Equal(["GET", "audit intent", "schedule revert", "PUT", "audit applied"], _calls);
         _reverts.Verify(r => r.ScheduleAsync(It.Is<RevertRequest>(x => x.RestoreTo == Current && x.Granted.Name == "Renamed"), It.IsAny<CancellationToken>()));
     }
@@ -84,24 +88,24 @@ public sealed class ChangeGatewayTests
     [Fact]
     public async Task Unwritable_intent_means_nothing_is_sent_and_a_transient_503()
     {
-        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "intent"), It.IsAny<CancellationToken>())).ThrowsAsync(new AuditUnavailableException("down"));
+        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "intent"), It.IsAny<CancellationToken>())).ThrowsAsync(Down(Dependency.AuditTrail));
 
-        var result = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
 
-        Assert.Equal((ChangeOutcome.Failed, 503, "AUDIT_UNAVAILABLE"), (result.Outcome, result.Error!.Status, result.Error.Code));
-        Assert.True(result.IsTransient);
+        Assert.Equal(("failed", 503, "AUDIT_UNAVAILABLE"), (result.Outcome.Name, ErrorStatus.Of(result.Outcome), result.Outcome.Code));
+        Assert.True(result.ShouldRetry);
         _datoCms.Verify(d => d.UpdateAccessTokenAsync(It.IsAny<string>(), It.IsAny<TokenState>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
     public async Task Unschedulable_revert_means_nothing_is_sent()
     {
-        _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RevertSchedulingException("down"));
+        _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(Down(Dependency.RevertSchedule));
         var document = Rename().WithMeta(new JsonObject { ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ") });
 
-        var result = await Gateway().SubmitAsync(Submission(document), CancellationToken.None);
+        var result = await Pipeline().SubmitAsync(Request(document), CancellationToken.None);
 
-        Assert.Equal((503, "REVERT_UNAVAILABLE"), (result.Error!.Status, result.Error.Code));
+        Assert.Equal((503, "REVERT_UNAVAILABLE"), (ErrorStatus.Of(result.Outcome), result.Outcome.Code));
         Assert.DoesNotContain("PUT", _calls);
     }
 
@@ -111,47 +115,48 @@ public sealed class ChangeGatewayTests
         var failures = 2;
         _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "outcome"), It.IsAny<CancellationToken>()))
             .Callback(() => _calls.Add("outcome attempt"))
-            .Returns(() => failures-- > 0 ? Task.FromException(new AuditUnavailableException("blip")) : Task.CompletedTask);
+            .Returns(() => failures-- > 0 ? Task.FromException(Down(Dependency.AuditTrail)) : Task.CompletedTask);
 
-        var result = await Gateway(outcomeRetries: 2).SubmitAsync(Submission(Rename()), CancellationToken.None);
+        var result = await Pipeline(outcomeRetries: 2).SubmitAsync(Request(Rename()), CancellationToken.None);
 
-        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
-        Assert.False(result.OutcomeAuditMissing);
+        Assert.IsType<Applied>(result.Outcome);
+        Assert.True(result.OutcomeRecorded);
         Assert.Equal(3, _calls.Count(c => c == "outcome attempt"));
     }
 
     [Fact]
     public async Task Outcome_that_never_lands_after_an_applied_put_leaves_the_intent_and_marks_the_result_for_a_retry()
     {
-        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "outcome"), It.IsAny<CancellationToken>())).ThrowsAsync(new AuditUnavailableException("down"));
+        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "outcome"), It.IsAny<CancellationToken>())).ThrowsAsync(Down(Dependency.AuditTrail));
 
-        var result = await Gateway(outcomeRetries: 1).SubmitAsync(Submission(Rename(), ChangeSource.Queue, final: false), CancellationToken.None);
+        var result = await Pipeline(outcomeRetries: 1).SubmitAsync(Request(Rename(), OriginKind.Event), CancellationToken.None);
 
-        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
-        Assert.True(result.OutcomeAuditMissing);
-        Assert.True(result.IsTransient); // the queue function rethrows, so the retry reads the token and records no_change
+        Assert.IsType<Applied>(result.Outcome);
+        Assert.False(result.OutcomeRecorded);
+        Assert.True(result.ShouldRetry); // the queue function rethrows, so the retry reads the token and records no_change
         _audit.Verify(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "intent" && r.AuditId == result.AuditId && r.Requested!.Name == "Renamed"), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
     public async Task Unreachable_DatoCMS_is_a_transient_502_and_on_the_last_queue_attempt_gave_up()
     {
-        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new DatoCmsUnavailableException("refused", 4));
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.NoAnswer, 4, "refused"));
 
-        var http = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
-        var lastQueueAttempt = await Gateway().SubmitAsync(Submission(Rename(), ChangeSource.Queue, final: true), CancellationToken.None);
+        var http = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+        var lastQueueAttempt = await Pipeline().SubmitAsync(Request(Rename(), OriginKind.Event, lastDelivery: true), CancellationToken.None);
 
-        Assert.Equal((ChangeOutcome.Failed, 502), (http.Outcome, http.Error!.Status));
-        Assert.Equal(ChangeOutcome.GaveUp, lastQueueAttempt.Outcome);
+        Assert.Equal(("failed", 502), (http.Outcome.Name, ErrorStatus.Of(http.Outcome)));
+        Assert.IsType<GaveUp>(lastQueueAttempt.Outcome);
         _audit.Verify(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Outcome == "gave_up" && r.UpstreamAttempts == 4), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
     public async Task Secret_attribute_never_leaves_the_resource()
     {
-        var result = await Gateway().SubmitAsync(Submission(Rename()), CancellationToken.None);
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
 
-        Assert.DoesNotContain("secret-value", result.Token!.Document.ToJsonString());
+        Assert.DoesNotContain("secret-value", Assert.IsType<Applied>(result.Outcome).After.Document.ToJsonString());
     }
 
     private sealed class OptionsMonitorStub<T>(T value) : IOptionsMonitor<T>

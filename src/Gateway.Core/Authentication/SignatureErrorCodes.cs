@@ -1,10 +1,8 @@
-using AccessTokenGateway.Changes;
-
 namespace AccessTokenGateway.Authentication;
 
 /// <summary>
 /// Why a signed request was refused, one code per reason, in the style of <see cref="JsonApi.ErrorCodes"/>. All are
-/// 401 except <see cref="ReplayStoreUnavailable"/>, a 503: without the shared store a replay cannot be ruled out.
+/// refusals of an unauthenticated sender; a replay store that cannot be reached is <see cref="JsonApi.ErrorCodes.ReplayStoreUnavailable"/>.
 /// </summary>
 public static class SignatureErrorCodes
 {
@@ -20,17 +18,4 @@ public static class SignatureErrorCodes
     public const string FromTheFuture = "SIGNATURE_FROM_THE_FUTURE";
     /// <summary>Authentic and fresh, but already used once (by any instance).</summary>
     public const string Replayed = "SIGNATURE_REPLAYED";
-    /// <summary>The seen-signature store could not be reached: refused, transiently.</summary>
-    public const string ReplayStoreUnavailable = "REPLAY_STORE_UNAVAILABLE";
-}
-
-/// <summary>The <see cref="CallerIdentity.Kind"/> values the gateway records.</summary>
-public static class CallerKinds
-{
-    /// <summary>An App Service Authentication (Easy Auth) principal: <c>&lt;idp&gt;:&lt;name or object id&gt;</c>.</summary>
-    public const string Principal = "principal";
-    /// <summary>A webhook sender that proved it holds the signing secret: <c>webhook</c>, or <c>webhook:previous</c>.</summary>
-    public const string Signer = "signer";
-    /// <summary>A caller known by the name of its function key (the local host; in Azure the host does not say which key).</summary>
-    public const string FunctionKey = "function_key";
 }

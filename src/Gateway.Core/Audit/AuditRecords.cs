@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using AccessTokenGateway.Changes;
+using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
+using AccessTokenGateway.Tokens;
+using AccessTokenGateway.Validation;
+
+namespace AccessTokenGateway.Audit;
+
+/// <summary>The one place a change becomes audit records: built from its trace and its outcome, nothing else.</summary>
+public static class AuditRecords
+{
+    public static AuditRecord Intent(ChangeTrace trace, DateTimeOffset now) => Build(trace, "intent", null, now);
+
+    public static AuditRecord Outcome(ChangeTrace trace, Outcome outcome, DateTimeOffset now) => Build(trace, "outcome", outcome, now);
+
+    private static AuditRecord Build(ChangeTrace trace, string kind, Outcome? outcome, DateTimeOffset now)
+    {
+        var request = trace.Request;
+        var change = trace.Change;
+        return new AuditRecord
+        {
+            AuditId = trace.AuditId,
+            CorrelationId = request.CorrelationId,
+            Kind = kind,
+            Time = now,
+            Source = request.Origin.SourceName,
+            Caller = new AuditCaller(request.Origin.Caller.Kind, request.Origin.Caller.Id),
+            RequestedBy = change?.Meta.RequestedBy,
+            ApprovedBy = change?.Meta.ApprovedBy,
+            Reason = change?.Meta.Reason,
+            Ticket = change?.Meta.Ticket,
+            // An id that failed validation is not repeated: it could be anything the caller sent.
+            TokenId = Ids.IsValid(request.TokenId) ? request.TokenId : null,
+            Requested = change?.Requested,
+            Before = trace.Current?.State,
+            After = outcome is null ? null : After(outcome),
+            Diff = trace.Diff.Count == 0 ? null : trace.Diff.Select(d => new AuditFieldChange(d.Field, FieldChange.Text(d.From), FieldChange.Text(d.To))).ToList(),
+            Outcome = outcome?.Name,
+            Error = outcome?.Code is { } code ? new AuditError(ErrorStatus.Of(outcome), code, FieldOf(outcome)) : null,
+            Datocms = trace.Upstream is { LastStatus: null, LastRequestId: null } ? null : new AuditUpstream(trace.Upstream.LastStatus, trace.Upstream.LastRequestId),
+            DryRun = change?.Meta.DryRun ?? false,
+            ExpiresAt = change?.Meta.ExpiresAt,
+            Attempt = request.Delivery.Attempt,
+            UpstreamAttempts = trace.Upstream.Attempts,
+            DurationMs = (long)Stopwatch.GetElapsedTime(trace.StartedTimestamp).TotalMilliseconds,
+        };
+    }
+
+    private static TokenState? After(Outcome outcome) => outcome switch
+    {
+        Applied applied => applied.After.State,
+        NoChange noChange => noChange.Current.State,
+        DryRun dryRun => dryRun.WouldBecome,
+        _ => null,
+    };
+
+    private static string? FieldOf(Outcome outcome) => outcome switch
+    {
+        Refused refused => refused.FieldName,
+        RefusedByDatoCms byDatoCms => byDatoCms.Error.Details?["field"] is System.Text.Json.Nodes.JsonValue field
+                                      && field.GetValueKind() == System.Text.Json.JsonValueKind.String ? field.GetValue<string>() : null,
+        _ => null,
+    };
+}

@@ -1,0 +1,4 @@
+namespace AccessTokenGateway.DatoCms;
+
+/// <summary>A pacing slot: when the request may go, and which of the pacer's windows it counts against (0: none, come back at <see cref="At"/>).</summary>
+public readonly record struct PacerSlot(DateTimeOffset At, TimeSpan Wait, long Window);

@@ -1,0 +1,21 @@
+namespace AccessTokenGateway.DatoCms;
+
+/// <summary>Paces every HTTP attempt through the instance's <see cref="DatoCmsPacer"/> and shows it DatoCMS's answer.</summary>
+internal sealed class PacingHandler(DatoCmsPacer pacer, Microsoft.Extensions.Options.IOptions<DatoCmsOptions> options) : DelegatingHandler
+{
+    /// <summary>When the call's first attempt reached the pacer, plus the call's total time-out.</summary>
+    internal static readonly HttpRequestOptionsKey<DateTimeOffset> DeadlineKey = new("AccessTokenGateway.DatoCmsDeadline");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(DeadlineKey, out var deadline))
+        {
+            deadline = pacer.Time.GetUtcNow() + options.Value.TotalTimeout;
+            request.Options.Set(DeadlineKey, deadline);
+        }
+        var slot = await pacer.AcquireAsync(request.Method == HttpMethod.Get, deadline, cancellationToken).ConfigureAwait(false);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        pacer.Observe(slot, response);
+        return response;
+    }
+}
