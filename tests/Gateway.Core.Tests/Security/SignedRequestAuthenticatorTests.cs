@@ -4,6 +4,7 @@ using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Secrets;
+using AccessTokenGateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
