@@ -12,7 +12,7 @@ FUNCTION_KEY="${FUNCTION_KEY:-$(node -e 'process.stdout.write(require("crypto").
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-dotnet build src/Gateway.LocalHost/Gateway.LocalHost.csproj -nologo -v quiet
+dotnet build tools/Gateway.LocalHost/Gateway.LocalHost.csproj -nologo -v quiet
 dotnet build tools/DatoCmsSimulator/DatoCmsSimulator.csproj -nologo -v quiet
 
 pids=()
@@ -40,7 +40,7 @@ AzureWebJobsStorage=UseDevelopmentStorage=true \
 DatoCms__BaseUrl="http://127.0.0.1:$SIMULATOR_PORT" \
 KeyVault__DevelopmentCmaToken="$SIMULATOR_TOKEN" \
 LocalHost__FunctionKeys__default="$FUNCTION_KEY" \
-  dotnet src/Gateway.LocalHost/bin/Debug/net10.0/Gateway.LocalHost.dll --urls "http://127.0.0.1:$GATEWAY_PORT" --environment Development &
+  dotnet tools/Gateway.LocalHost/bin/Debug/net10.0/Gateway.LocalHost.dll --urls "http://127.0.0.1:$GATEWAY_PORT" --environment Development &
 pids+=($!)
 wait_for_port "$GATEWAY_PORT"
 

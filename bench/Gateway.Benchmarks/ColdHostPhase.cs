@@ -169,7 +169,7 @@ internal static class ColdHostPhase
     private static string LocalHostDll()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepoPaths.Root, "src", "Gateway.LocalHost", "bin", configuration, "net10.0", "Gateway.LocalHost.dll");
+        var dll = Path.Combine(RepoPaths.Root, "tools", "Gateway.LocalHost", "bin", configuration, "net10.0", "Gateway.LocalHost.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the benchmark with its project references.");
     }
 }

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using AccessTokenGateway.Changes;
-using AccessTokenGateway.JsonApi;
 
 namespace AccessTokenGateway.LocalHost;
 
 /// <summary>
 /// The local stand-in for the Functions host's <c>AuthorizationLevel.Function</c> check: a key from
 /// <c>LocalHost:FunctionKeys:{name}</c> in the <c>x-functions-key</c> header or the <c>code</c> query value.
-/// Keys are compared in constant time and never logged; the caller is recorded by the key's name.
+/// Keys are compared in constant time and never logged; the caller is recorded by the key's name. A request without
+/// a valid key gets what the Functions host gives it: an empty 401, before the function runs.
 /// </summary>
 public sealed class FunctionKeys(IReadOnlyDictionary<string, string> keys)
 {
@@ -40,10 +40,7 @@ public sealed class FunctionKeys(IReadOnlyDictionary<string, string> keys)
         var request = context.HttpContext.Request;
         var presented = request.Headers.TryGetValue(Header, out var header) ? header.ToString()
             : request.Query.TryGetValue("code", out var code) ? code.ToString() : null;
-        if (NameOf(presented) is not { } name)
-        {
-            return LocalGatewayHost.ErrorAnswer((401, "INVALID_FUNCTION_KEY", new System.Text.Json.Nodes.JsonObject { ["message"] = "A valid function key is required (x-functions-key header or code query value)." }));
-        }
+        if (NameOf(presented) is not { } name) return Results.Unauthorized();
         context.HttpContext.Items[typeof(CallerIdentity)] = new CallerIdentity(CallerKinds.FunctionKey, name);
         return await next(context);
     }

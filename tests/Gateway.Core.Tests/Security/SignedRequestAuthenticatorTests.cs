@@ -5,6 +5,7 @@ using AccessTokenGateway.Changes;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
+using AccessTokenGateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

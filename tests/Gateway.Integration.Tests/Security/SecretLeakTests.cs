@@ -152,7 +152,7 @@ public sealed class SecretLeakTests(AzuriteFixture storage) : IAsyncLifetime
             request.Headers.Add("X-Signature", onceSignature);
             await Run(path, expected, SendAsync(main, request, sign: false));
         }
-        await Run("wrong method", 405, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "access_tokens/" + Seed.EditableTokenId)));
+        await Run("wrong method", 404, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "access_tokens/" + Seed.EditableTokenId)));
         await Run("unknown path", 404, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "admin?code=" + SecondKey)));
 
         // DatoCMS's own troubles: a retried 503, a rotated CMA token, a failure outlasting the retries.

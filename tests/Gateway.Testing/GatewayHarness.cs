@@ -32,7 +32,7 @@ public sealed class HarnessOptions
 
 /// <summary>
 /// A whole local deployment for one test: the DatoCMS simulator and the local host (the Functions app's own function
-/// classes) on loopback ports chosen at run time, wired to the collection's Azurite, every log line captured.
+/// classes) on loopback ports chosen at run time, wired to the Azurite it is given, every log line captured.
 /// </summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
@@ -43,7 +43,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     private readonly bool _ownsSimulator, _ownsVault;
     private readonly List<JsonObject> _audit = [];
 
-    private GatewayHarness(SimulatorServer simulator, FakeKeyVault? vault, WebApplication host, Uri baseUrl, LogCapture logs, AzuriteFixture storage, bool ownsSimulator, bool ownsVault)
+    private GatewayHarness(SimulatorServer simulator, FakeKeyVault? vault, WebApplication host, Uri baseUrl, LogCapture logs, AzuriteProcess storage, bool ownsSimulator, bool ownsVault)
     {
         (Simulator, Vault, Host, BaseUrl, Logs, Storage, _ownsSimulator, _ownsVault) = (simulator, vault, host, baseUrl, logs, storage, ownsSimulator, ownsVault);
         Client = new HttpClient { BaseAddress = baseUrl };
@@ -57,10 +57,10 @@ public sealed class GatewayHarness : IAsyncDisposable
     public Uri BaseUrl { get; }
     public HttpClient Client { get; }
     public LogCapture Logs { get; }
-    public AzuriteFixture Storage { get; }
+    public AzuriteProcess Storage { get; }
     public IServiceProvider Services => Host.Services;
 
-    public static async Task<GatewayHarness> StartAsync(AzuriteFixture storage, Action<HarnessOptions>? configure = null)
+    public static async Task<GatewayHarness> StartAsync(AzuriteProcess storage, Action<HarnessOptions>? configure = null)
     {
         var options = new HarnessOptions();
         configure?.Invoke(options);

@@ -39,7 +39,7 @@ public sealed class FunctionKeyTests(AzuriteFixture storage) : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Refused))]
-    public async Task Missing_or_wrong_key_is_refused_with_401_before_the_function_runs(string _, string? header, string? code)
+    public async Task Missing_or_wrong_key_is_refused_with_the_hosts_empty_401_before_the_function_runs(string _, string? header, string? code)
     {
         var response = await _gateway.PutBytesAsync(Seed.EditableTokenId, Body(), client: _anonymous, customize: r =>
         {
@@ -47,9 +47,44 @@ public sealed class FunctionKeyTests(AzuriteFixture storage) : IAsyncLifetime
             if (code is not null) r.RequestUri = new Uri($"access_tokens/{Seed.EditableTokenId}?code={Uri.EscapeDataString(code)}", UriKind.Relative);
         });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("INVALID_FUNCTION_KEY", await SecurityHttp.ErrorCodeAsync(response));
+        await AssertAnsweredByTheHostAlone(response, HttpStatusCode.Unauthorized);
+    }
+
+    public static TheoryData<string, string> NotServed() => new()
+    {
+        { "GET", $"access_tokens/{Seed.EditableTokenId}" },
+        { "POST", $"access_tokens/{Seed.EditableTokenId}" },
+        { "DELETE", $"access_tokens/{Seed.EditableTokenId}" },
+        { "PUT", "access_tokens" },
+        { "PUT", $"access_tokens/{Seed.EditableTokenId}/role" },
+        { "GET", $"access_tokens/{Seed.EditableTokenId}.json" },
+        { "GET", "admin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotServed))]
+    public async Task Other_methods_and_paths_get_the_hosts_empty_404_even_with_a_valid_key(string method, string path)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(Body()) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/vnd.api+json");
+
+        var response = await _gateway.Client.SendAsync(request);
+
+        await AssertAnsweredByTheHostAlone(response, HttpStatusCode.NotFound);
+    }
+
+    /// <summary>
+    /// The answer is the host's, as the Functions host gives it: the status and no body, none of the function's headers
+    /// (it sets X-Audit-Id and X-Correlation-Id on every answer it gives), nothing forwarded to DatoCMS, nothing audited.
+    /// </summary>
+    private async Task AssertAnsweredByTheHostAlone(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.False(response.Headers.Contains("X-Audit-Id"), "X-Audit-Id: the function ran");
+        Assert.False(response.Headers.Contains("X-Correlation-Id"), "X-Correlation-Id: the function ran");
         Assert.Empty(_gateway.Simulator.State.Requests);
+        Assert.Empty(await _gateway.AuditRecordsAsync());
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public int TablePort => Azurite.TablePort;
     public string ConnectionString => Azurite.ConnectionString;
 
+    /// <summary>The fixture stands for its Azurite wherever one is wanted, as by <see cref="GatewayHarness.StartAsync"/>.</summary>
+    public static implicit operator AzuriteProcess(AzuriteFixture fixture) => fixture.Azurite;
+
     public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
 
     public QueueClient Queue(string name) => Azurite.Queue(name);
@@ -38,7 +41,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// One default gateway for the collection, for tests that only read (validation tables): it saves a host start
     /// per case. Tests that use it compare the simulator's request counts before and after, never absolutes.
     /// </summary>
-    public async Task<GatewayHarness> SharedGatewayAsync() => _shared ??= await GatewayHarness.StartAsync(this);
+    public async Task<GatewayHarness> SharedGatewayAsync() => _shared ??= await GatewayHarness.StartAsync(Azurite);
 
     public async Task DisposeAsync()
     {

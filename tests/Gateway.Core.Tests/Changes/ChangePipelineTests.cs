@@ -1,3 +1,4 @@
+using AccessTokenGateway.Tests.Support;
 using System.Text;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
@@ -7,7 +8,7 @@ using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
-using AccessTokenGateway.Tests.Support;
+
 using AccessTokenGateway.Tokens;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.Functions;
 using AccessTokenGateway.Functions.Http;
-using AccessTokenGateway.JsonApi;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
@@ -48,15 +47,10 @@ public static class LocalGatewayHost
             var result = await function.Run(context.Request, id);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
-        app.MapFallback((HttpContext context) => ErrorAnswer(context.Request.Path.StartsWithSegments("/api/access_tokens")
-            ? (405, "METHOD_NOT_ALLOWED", new System.Text.Json.Nodes.JsonObject { ["message"] = "Only PUT /api/access_tokens/{id} is served." })
-            : (404, "NOT_FOUND", new System.Text.Json.Nodes.JsonObject { ["message"] = "Not found." })));
+        // Any other path or method gets what the Functions host gives it: an empty 404 (the host has no 405).
+        app.MapFallback("{**path}", () => Results.NotFound());
         return app;
     }
-
-    internal static IResult ErrorAnswer((int Status, string Code, System.Text.Json.Nodes.JsonObject Details) error) =>
-        Results.Text(System.Text.Encoding.UTF8.GetString(ErrorDocument.Serialize(Guid.NewGuid().ToString("N"), error.Code, error.Details, false)),
-            "application/json; charset=utf-8", System.Text.Encoding.UTF8, error.Status);
 
     private static void AddQueueTriggerListener(this WebApplicationBuilder builder, string hostJson)
     {
