@@ -4,7 +4,7 @@ using AccessTokenGateway.Benchmarks;
 using AccessTokenGateway.Tests.Support;
 using DatoCmsSimulator;
 
-// Issue 4's benchmark: one run, one table. Progress goes to stderr, the table to stdout.
+// The benchmark: one run, one table. Progress goes to stderr, the table to stdout.
 var smoke = args.Contains("--smoke");
 // --cold-host PATH: measure another build of the local host in the own-process phases (e.g. a ReadyToRun publish).
 var coldHost = args.SkipWhile(a => a != "--cold-host").Skip(1).FirstOrDefault();

@@ -1,6 +1,6 @@
 namespace AccessTokenGateway.Changes;
 
-/// <summary>The queues the product is defined by (SPEC.md); fixed, so the trigger, the infra and the docs agree.</summary>
+/// <summary>The product's queues: fixed names, so the trigger, the app, the infra and the docs agree. Not settings.</summary>
 public static class QueueNames
 {
     public const string Changes = "access-token-changes";

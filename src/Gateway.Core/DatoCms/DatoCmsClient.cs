@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace AccessTokenGateway.DatoCms;
 
 /// <summary>
-/// Talks to the CMA with exactly the headers the seed lists. The body of every <c>PUT</c> is built here from a
+/// Talks to the CMA with exactly the headers DatoCMS documents for the update endpoint. The body of every <c>PUT</c> is built here from a
 /// validated <see cref="TokenState"/>, never copied from the caller's bytes. Retries, time-outs and pacing are
 /// handlers on the <see cref="HttpClient"/> (see <see cref="DatoCmsServiceCollectionExtensions"/>).
 /// </summary>

@@ -10,7 +10,7 @@ namespace AccessTokenGateway.Tokens;
 /// </summary>
 public static class TokenJson
 {
-    /// <summary>The seed's update document for <paramref name="state"/>: what DatoCMS receives, never the caller's bytes.</summary>
+    /// <summary>DatoCMS's update document for <paramref name="state"/>: what DatoCMS receives, never the caller's bytes.</summary>
     public static JsonObject UpdateDocument(string id, TokenState state) => new()
     {
         ["data"] = new JsonObject

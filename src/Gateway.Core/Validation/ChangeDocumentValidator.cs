@@ -6,7 +6,7 @@ using AccessTokenGateway.Tokens;
 namespace AccessTokenGateway.Validation;
 
 /// <summary>
-/// Validates a change request against the CMA contract for <c>PUT /access_tokens/:id</c> (the seed page) and
+/// Validates a change request against the CMA contract for <c>PUT /access_tokens/:id</c> (DatoCMS's "Update an API token") and
 /// the gateway's own <c>meta</c>. The rule is strict: every member is known, every value has its exact JSON
 /// type, and anything the gateway cannot understand exactly is refused rather than guessed at.
 /// </summary>
