@@ -1,13 +1,66 @@
 #!/usr/bin/env bash
 # Runs the gateway locally: Azurite (queues), the DatoCMS simulator and the local host that serves the
 # Functions app's own function classes. Ctrl-C stops all three. Data is in memory and gone when it stops.
+# Ports, all on 127.0.0.1: GATEWAY_PORT (7071), SIMULATOR_PORT (7080), AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT and
+# AZURITE_TABLE_PORT (10000, 10001, 10002); set any of them to use another.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 GATEWAY_PORT="${GATEWAY_PORT:-7071}"
 SIMULATOR_PORT="${SIMULATOR_PORT:-7080}"
+AZURITE_BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
+AZURITE_QUEUE_PORT="${AZURITE_QUEUE_PORT:-10001}"
+AZURITE_TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
 SIMULATOR_TOKEN="${SIMULATOR_TOKEN:-sim-cma-token}"
+
+# Every port must be free before anything starts: name the busy ones and how to choose others, rather than fail
+# half-way through with a server's stack trace.
+ports=(
+  "GATEWAY_PORT:$GATEWAY_PORT:the gateway (local host)"
+  "SIMULATOR_PORT:$SIMULATOR_PORT:the DatoCMS simulator"
+  "AZURITE_BLOB_PORT:$AZURITE_BLOB_PORT:Azurite's blob service"
+  "AZURITE_QUEUE_PORT:$AZURITE_QUEUE_PORT:Azurite's queue service"
+  "AZURITE_TABLE_PORT:$AZURITE_TABLE_PORT:Azurite's table service"
+)
+port_problem() {
+  node -e '
+    const port = process.argv[1];
+    if (!/^[0-9]{1,5}$/.test(port) || port < 1 || port > 65535) { console.log("not a port number"); process.exit(); }
+    const server = require("net").createServer();
+    server.once("error", e => console.log(e.code === "EADDRINUSE" ? "already in use" : "not free (" + e.code + ")"));
+    server.listen(Number(port), "127.0.0.1", () => server.close());' "$1"
+}
+busy=0
+declare -A claimed=()
+for entry in "${ports[@]}"; do
+  IFS=: read -r variable port what <<<"$entry"
+  if [ -n "${claimed[$port]:-}" ]; then
+    problem="${claimed[$port]} already"
+  else
+    problem="$(port_problem "$port")"
+  fi
+  claimed[$port]="$variable"
+  if [ -n "$problem" ]; then
+    example=$([ "$problem" = "not a port number" ] && echo "<a free port>" || echo "$((10#$port + 100))")
+    echo "Port $port on 127.0.0.1, for $what, is $problem. Choose another with $variable, e.g. $variable=$example ./run.sh" >&2
+    busy=1
+  fi
+done
+if [ "$busy" -ne 0 ]; then
+  echo "Nothing was started. The ports are GATEWAY_PORT, SIMULATOR_PORT, AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT and AZURITE_TABLE_PORT (see the README)." >&2
+  exit 1
+fi
+
 FUNCTION_KEY="${FUNCTION_KEY:-$(node -e 'process.stdout.write(require("crypto").randomBytes(16).toString("hex"))')}"
+if [ "$AZURITE_BLOB_PORT:$AZURITE_QUEUE_PORT:$AZURITE_TABLE_PORT" = "10000:10001:10002" ]; then
+  storage="UseDevelopmentStorage=true"
+else
+  # Azurite's well-known development account (public, documented; not a secret), on the ports chosen.
+  account=devstoreaccount1
+  storage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/$account;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/$account;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/$account;"
+fi
+queue_scripts=""
+[ "$AZURITE_QUEUE_PORT" = 10001 ] || queue_scripts="AZURITE_QUEUE_PORT=$AZURITE_QUEUE_PORT "
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -28,15 +81,18 @@ wait_for_port() {
 }
 
 node node_modules/azurite/dist/src/azurite.js --silent --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry \
-  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
+  --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
+  --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" &
 pids+=($!)
 dotnet tools/DatoCmsSimulator/bin/Debug/net10.0/DatoCmsSimulator.dll --port "$SIMULATOR_PORT" --token "$SIMULATOR_TOKEN" &
 pids+=($!)
-wait_for_port 10001
+wait_for_port "$AZURITE_BLOB_PORT"
+wait_for_port "$AZURITE_QUEUE_PORT"
+wait_for_port "$AZURITE_TABLE_PORT"
 wait_for_port "$SIMULATOR_PORT"
 
 DOTNET_ENVIRONMENT=Development \
-AzureWebJobsStorage=UseDevelopmentStorage=true \
+AzureWebJobsStorage="$storage" \
 DatoCms__BaseUrl="http://127.0.0.1:$SIMULATOR_PORT" \
 KeyVault__DevelopmentCmaToken="$SIMULATOR_TOKEN" \
 LocalHost__FunctionKeys__default="$FUNCTION_KEY" \
@@ -49,7 +105,7 @@ cat <<MSG
 Access Token Gateway is running locally.
   gateway     http://127.0.0.1:$GATEWAY_PORT/api      (function key: $FUNCTION_KEY)
   simulator   http://127.0.0.1:$SIMULATOR_PORT          (DatoCMS CMA; bearer token: $SIMULATOR_TOKEN)
-  azurite     queues on http://127.0.0.1:10001/devstoreaccount1 (access-token-changes, access-token-audit)
+  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit)
   editable token id: 312   built-in token id: 100   roles: 34 Editor, 35 Admin, 36 Viewer
 
 Update token 312 through the gateway (grants preview access, so it names a requester and a different approver):
@@ -59,8 +115,8 @@ curl -sS -X PUT "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" \\
   -H "Content-Type: application/vnd.api+json" \\
   --data-binary '{"data":{"type":"access_token","id":"312","attributes":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":true,"can_access_cma":false},"relationships":{"role":{"data":{"type":"role","id":"34"}}}},"meta":{"requested_by":"alice@example.com","approved_by":"bob@example.com","reason":"Preview for the launch"}}'
 
-Read the audit trail:        npm run audit:tail
-Send a change as an event:   npm run event:send -- 312 --name "Renamed by an event"
+Read the audit trail:        ${queue_scripts}npm run audit:tail
+Send a change as an event:   ${queue_scripts}npm run event:send -- 312 --name "Renamed by an event"
 Ctrl-C stops everything.
 MSG
 wait -n "${pids[@]}"

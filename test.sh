@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs the local dependencies (Azurite, the official DatoCMS client, the Bicep CLI),
-# checks the Bicep templates, builds with warnings as errors and runs every test project. The integration tests
-# start their own Azurite, DatoCMS simulator, fake Key Vault and local host on loopback ports chosen at run time,
+# checks the Bicep templates, builds with warnings as errors and runs every test project in the solution: the unit
+# tests (tests/Gateway.Core.Tests: no Azurite, simulator or host), the infrastructure tests and the integration tests,
+# which start their own Azurite, DatoCMS simulator, fake Key Vault and local host on loopback ports chosen at run time,
 # and stop them when they end. Last, the benchmark's smoke run checks that the benchmark still runs end to end.
 set -euo pipefail
 cd "$(dirname "$0")"
