@@ -15,15 +15,3 @@ public sealed class QueueTriggerAdapter(AccessTokenChangesFunction function)
     public Task Run([QueueTrigger(QueueNames.Changes)] QueueMessage message, CancellationToken cancellationToken) =>
         function.Run(message, cancellationToken);
 }
-
-/// <summary>Tells the WebJobs SDK which classes hold functions (its default scans the entry assembly, which under a test runner is not ours).</summary>
-internal sealed class AdapterTypeLocator : Microsoft.Azure.WebJobs.ITypeLocator
-{
-    public IReadOnlyList<Type> GetTypes() => [typeof(QueueTriggerAdapter)];
-}
-
-/// <summary>Creates function classes from the host's service provider.</summary>
-internal sealed class ServiceProviderJobActivator(IServiceProvider services) : Microsoft.Azure.WebJobs.Host.IJobActivator
-{
-    public T CreateInstance<T>() => ActivatorUtilities.CreateInstance<T>(services);
-}

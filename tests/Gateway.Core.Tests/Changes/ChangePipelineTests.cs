@@ -160,6 +160,72 @@ public sealed class ChangePipelineTests
         Assert.DoesNotContain("secret-value", Assert.IsType<Applied>(result.Outcome).After.Document.ToJsonString());
     }
 
+    [Fact]
+    public async Task A_request_refused_at_admission_is_recorded_and_reaches_nothing()
+    {
+        var refused = Refused.Because(RefusalKind.TooLarge, ErrorCodes.RequestTooLarge, "too large");
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()) with { NotAdmitted = refused }, CancellationToken.None);
+
+        Assert.Same(refused, result.Outcome);
+        Assert.Equal(["audit rejected"], _calls);
+        _secret.Verify(s => s.GetAsync(It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_put_whose_answer_never_came_is_unknown_and_retried_its_intent_standing()
+    {
+        _datoCms.Setup(d => d.UpdateAccessTokenAsync(Id, It.IsAny<TokenState>(), "cma-token", It.IsAny<CancellationToken>()))
+            .Callback(() => _calls.Add("PUT")).ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.NoAnswer, 3, "dropped"));
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+
+        Assert.Equal(("unknown", "UPSTREAM_FAILURE", 502), (result.Outcome.Name, result.Outcome.Code, ErrorStatus.Of(result.Outcome)));
+        Assert.True(result.ShouldRetry);
+        Assert.Equal(["GET", "audit intent", "PUT", "audit unknown"], _calls);
+    }
+
+    [Fact]
+    public async Task A_read_whose_answer_never_came_is_a_failure_not_unknown_nothing_having_been_written()
+    {
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>())).ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.NoAnswer, 3, "dropped"));
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+
+        Assert.IsType<UpstreamFailed>(result.Outcome);
+        Assert.DoesNotContain("audit intent", _calls);
+    }
+
+    [Fact]
+    public async Task An_outcome_that_cannot_be_recorded_is_the_pipelines_decision_an_unavailable_audit_trail()
+    {
+        _audit.Setup(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Kind == "outcome"), It.IsAny<CancellationToken>())).ThrowsAsync(Down(Dependency.AuditTrail));
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>())).ReturnsAsync(Ok(Current with { Name = "Renamed" }));
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+
+        // A no-change that cannot be recorded is not answered as a no-change: nothing may pass unrecorded.
+        Assert.Equal(("failed", "AUDIT_UNAVAILABLE", 503), (result.Outcome.Name, result.Outcome.Code, ErrorStatus.Of(result.Outcome)));
+        Assert.False(result.OutcomeRecorded);
+    }
+
+    [Fact]
+    public async Task DatoCMS_refusing_the_CMA_token_reads_the_vault_again_once_and_repeats_the_call()
+    {
+        var refused = new DatoCmsReply(DatoCmsReplyKind.Unauthorized, 1, "401") { Status = 401 };
+        _secret.Setup(s => s.RefreshAsync("cma-token", It.IsAny<CancellationToken>())).ReturnsAsync("rotated");
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>())).ReturnsAsync(refused);
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "rotated", It.IsAny<CancellationToken>())).ReturnsAsync(Ok(Current));
+        _datoCms.Setup(d => d.UpdateAccessTokenAsync(Id, It.IsAny<TokenState>(), "rotated", It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, TokenState s, string _, CancellationToken _) => Ok(s));
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+
+        Assert.IsType<Applied>(result.Outcome);
+        _secret.Verify(s => s.RefreshAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
+        _audit.Verify(a => a.WriteAsync(It.Is<AuditRecord>(r => r.Outcome == "applied" && r.UpstreamAttempts == 3), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     private sealed class OptionsMonitorStub<T>(T value) : IOptionsMonitor<T>
     {
         public T CurrentValue => value;
