@@ -16,7 +16,7 @@ internal static class HttpRequests
     /// off. <paramref name="sendLength"/> false is a chunked body: no <c>Content-Length</c> to refuse it by.
     /// </summary>
     public static Task<ChangeRequest> AdmitAsync(string id, byte[] body, string? contentType = JsonApi,
-        IReadOnlyDictionary<string, string>? headers = null, string? query = null, bool sendLength = true)
+        Dictionary<string, string>? headers = null, string? query = null, bool sendLength = true)
     {
         var context = new DefaultHttpContext();
         var request = context.Request;
@@ -31,6 +31,6 @@ internal static class HttpRequests
     }
 
     public static Task<ChangeRequest> AdmitAsync(string id, string body, string? contentType = JsonApi,
-        IReadOnlyDictionary<string, string>? headers = null, string? query = null) =>
+        Dictionary<string, string>? headers = null, string? query = null) =>
         AdmitAsync(id, Encoding.UTF8.GetBytes(body), contentType, headers, query);
 }
