@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace AccessTokenGateway.Tests.Security;
+namespace AccessTokenGateway.Tests.Support;
 
 /// <summary>
 /// The rules for a change request, written out plainly from the specification (SPEC.md and the seed's
@@ -13,7 +13,7 @@ namespace AccessTokenGateway.Tests.Security;
 /// 422: an id that is not a DatoCMS id, or a document that breaks a rule; over HTTP first 413 (over 64 KiB) and
 /// 415 (not JSON:API or JSON in UTF-8).
 /// </summary>
-internal static partial class ReferenceValidator
+public static partial class ReferenceValidator
 {
     public const int MaxBodyBytes = 64 * 1024;
 

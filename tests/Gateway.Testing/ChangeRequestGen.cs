@@ -5,15 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 
-namespace AccessTokenGateway.Tests.Security;
-
-/// <summary>One generated request: the route id, the exact body bytes, the content type, and what was done to it.</summary>
-internal sealed record ChangeRequest(string RouteId, byte[] Body, string? ContentType, IReadOnlyList<string> Steps)
-{
-    public override string ToString() =>
-        $"PUT /access_tokens/{RouteId} ({ContentType ?? "no content type"}) after [{string.Join("; ", Steps)}]: " +
-        (Body.Length > 600 ? Encoding.UTF8.GetString(Body, 0, 600) + $"… ({Body.Length} bytes)" : Encoding.UTF8.GetString(Body));
-}
+namespace AccessTokenGateway.Tests.Support;
 
 /// <summary>
 /// Change requests: valid documents, then mutated — members dropped, added and retyped, duplicated, nested deep,
@@ -21,9 +13,9 @@ internal sealed record ChangeRequest(string RouteId, byte[] Body, string? Conten
 /// choice is read from a list of numbers CsCheck generates and shrinks; 0 is always the plainest choice, so a
 /// shrunk failure is a document with as few and as simple mutations as still fail.
 /// </summary>
-internal static class ChangeRequestGen
+public static class ChangeRequestGen
 {
-    public static Gen<ChangeRequest> For(DateTimeOffset now, bool overHttp) =>
+    public static Gen<GeneratedChangeRequest> For(DateTimeOffset now, bool overHttp) =>
         Gen.UInt.Array[0, 48].Select(values => Build(new Choices(values), now, overHttp));
 
     private static readonly string[] ValidIds = ["312", "313", "400", "100", "999999"];
@@ -62,7 +54,7 @@ internal static class ChangeRequestGen
         [0xF0, 0x9F, 0x98, 0x80],               // 😀 raw (valid)
     ];
 
-    private static ChangeRequest Build(Choices c, DateTimeOffset now, bool overHttp)
+    private static GeneratedChangeRequest Build(Choices c, DateTimeOffset now, bool overHttp)
     {
         var steps = new List<string>();
         var routeId = c.Rarely(15) ? Step(steps, "route id", c.Pick(InvalidIds)) : c.Pick(ValidIds);
@@ -80,7 +72,7 @@ internal static class ChangeRequestGen
 
         if (c.Rarely(8)) body = WholeBody(c, body, steps);
         var contentType = overHttp && c.Rarely(12) ? Step(steps, "content type", c.Pick(ContentTypes)) : "application/vnd.api+json";
-        return new ChangeRequest(routeId, body, contentType, steps);
+        return new GeneratedChangeRequest(routeId, body, contentType, steps);
     }
 
     private static JsonObject ValidDocument(Choices c, string routeId, DateTimeOffset now, bool overHttp, List<string> steps)

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Tests.Support;
+using AccessTokenGateway.Validation;
+using DatoCmsSimulator;
+
+namespace AccessTokenGateway.Tests.Validation;
+
+/// <summary>
+/// One row per validation rule: the bad request gets its status (<see cref="ErrorStatus"/>), DatoCMS's code (or ours
+/// in the same shape), the field and the rule, and the validator refuses it before anything else is done — the
+/// pipeline never reaches policy, the CMA token or DatoCMS. Rows about what only HTTP knows (size, content type,
+/// headers) go through <c>HttpAdmission</c>. Representative rows run over real HTTP in the integration tests
+/// (<c>RefusalOverHttpTests</c>), where DatoCMS is seen to be asked nothing.
+/// </summary>
+public sealed class ValidationRuleTests
+{
+    private const string Id = Seed.EditableTokenId;
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<string, string, int, string, string, string> BadDocuments()
+    {
+        var data = new TheoryData<string, string, int, string, string, string>();
+        void Add(string rule, Func<JsonObject, JsonNode?> spoil, int status, string code, string field, string ruleCode)
+        {
+            var document = Documents.Update(Id);
+            var replaced = spoil(document);
+            data.Add(rule, (replaced ?? document).ToJsonString(), status, code, field, ruleCode);
+        }
+        JsonObject D(JsonObject doc) => doc["data"]!.AsObject();
+        JsonObject A(JsonObject doc) => D(doc)["attributes"]!.AsObject();
+
+        Add("type missing", d => { D(d).Remove("type"); return null; }, 422, "INVALID_TYPE", "type", "VALIDATION_INVALID");
+        Add("type not access_token", d => { D(d)["type"] = "access_tokens"; return null; }, 422, "INVALID_TYPE", "type", "VALIDATION_INVALID");
+        Add("type not a string", d => { D(d)["type"] = 1; return null; }, 422, "INVALID_TYPE", "type", "VALIDATION_INVALID");
+        Add("id missing", d => { D(d).Remove("id"); return null; }, 422, "INVALID_FIELD", "id", "VALIDATION_REQUIRED");
+        Add("id not equal to the route", d => { D(d)["id"] = "313"; return null; }, 422, "INVALID_FIELD", "id", "VALIDATION_MISMATCH");
+        Add("id a number", d => { D(d)["id"] = 312; return null; }, 422, "INVALID_FIELD", "id", "VALIDATION_REQUIRED");
+        Add("data missing", _ => new JsonObject { ["meta"] = new JsonObject() }, 422, "INVALID_FIELD", "data", "VALIDATION_REQUIRED");
+        Add("data an array", _ => new JsonObject { ["data"] = new JsonArray() }, 422, "INVALID_FIELD", "data", "VALIDATION_REQUIRED");
+        Add("unknown top-level member", d => { d["included"] = new JsonArray(); return null; }, 422, "INVALID_FIELD", "included", "VALIDATION_UNKNOWN_MEMBER");
+        Add("unknown data member", d => { D(d)["links"] = new JsonObject(); return null; }, 422, "INVALID_FIELD", "data.links", "VALIDATION_UNKNOWN_MEMBER");
+        Add("attributes missing", d => { D(d).Remove("attributes"); return null; }, 422, "INVALID_ATTRIBUTES", "attributes", "VALIDATION_REQUIRED");
+        Add("name missing", d => { A(d).Remove("name"); return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_REQUIRED");
+        Add("name empty", d => { A(d)["name"] = ""; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_REQUIRED");
+        Add("name blank", d => { A(d)["name"] = "   "; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_REQUIRED");
+        Add("name not a string", d => { A(d)["name"] = 5; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_INVALID");
+        Add("name too long", d => { A(d)["name"] = new string('x', 256); return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_LENGTH");
+        Add("name with a control character", d => { A(d)["name"] = "a\u0000b"; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_FORMAT");
+        Add("name with a bidirectional override", d => { A(d)["name"] = "token\u202Egnp.exe"; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_FORMAT");
+        foreach (var flag in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" })
+        {
+            Add(flag + " missing", d => { A(d).Remove(flag); return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_REQUIRED");
+            Add(flag + " a string", d => { A(d)[flag] = "true"; return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_INVALID");
+            Add(flag + " a number", d => { A(d)[flag] = 1; return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_INVALID");
+            Add(flag + " null", d => { A(d)[flag] = null; return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_INVALID");
+        }
+        Add("read-only token", d => { A(d)["token"] = "abc"; return null; }, 422, "INVALID_ATTRIBUTES", "token", "VALIDATION_READ_ONLY");
+        Add("read-only hardcoded_type", d => { A(d)["hardcoded_type"] = null; return null; }, 422, "INVALID_ATTRIBUTES", "hardcoded_type", "VALIDATION_READ_ONLY");
+        Add("read-only last_cma_access", d => { A(d)["last_cma_access"] = "today"; return null; }, 422, "INVALID_ATTRIBUTES", "last_cma_access", "VALIDATION_READ_ONLY");
+        Add("read-only last_cda_access", d => { A(d)["last_cda_access"] = "today"; return null; }, 422, "INVALID_ATTRIBUTES", "last_cda_access", "VALIDATION_READ_ONLY");
+        Add("unknown attribute", d => { A(d)["can_manage_everything"] = true; return null; }, 422, "INVALID_ATTRIBUTES", "can_manage_everything", "VALIDATION_UNKNOWN_MEMBER");
+        Add("relationships missing", d => { D(d).Remove("relationships"); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_REQUIRED");
+        Add("role missing", d => { D(d)["relationships"] = new JsonObject(); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_REQUIRED");
+        Add("role data null", d => { D(d)["relationships"]!["role"]!["data"] = null; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("role type wrong", d => { D(d)["relationships"]!["role"]!["data"]!["type"] = "user"; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("role id a number", d => { D(d)["relationships"]!["role"]!["data"]!["id"] = 34; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("role id not an id", d => { D(d)["relationships"]!["role"]!["data"]!["id"] = "../35"; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("unknown relationship", d => { D(d)["relationships"]!["creator"] = new JsonObject(); return null; }, 422, "INVALID_RELATIONSHIP", "creator", "VALIDATION_UNKNOWN_MEMBER");
+        Add("meta not an object", d => { d["meta"] = "x"; return null; }, 422, "INVALID_META", "meta", "VALIDATION_INVALID");
+        Add("unknown meta member", d => { d["meta"] = new JsonObject { ["approved"] = true }; return null; }, 422, "INVALID_META", "meta.approved", "VALIDATION_UNKNOWN_MEMBER");
+        Add("meta.dry_run a string", d => { d["meta"] = new JsonObject { ["dry_run"] = "yes" }; return null; }, 422, "INVALID_META", "meta.dry_run", "VALIDATION_INVALID");
+        Add("meta.requested_by a number", d => { d["meta"] = new JsonObject { ["requested_by"] = 7 }; return null; }, 422, "INVALID_META", "meta.requested_by", "VALIDATION_INVALID");
+        Add("meta.reason too long", d => { d["meta"] = new JsonObject { ["reason"] = new string('r', 2001) }; return null; }, 422, "INVALID_META", "meta.reason", "VALIDATION_LENGTH");
+        Add("meta.expected incomplete", d => { d["meta"] = new JsonObject { ["expected"] = new JsonObject { ["name"] = "x" } }; return null; }, 422, "INVALID_META", "meta.expected", "VALIDATION_INVALID");
+        Add("meta.expires_at not a date", d => { d["meta"] = new JsonObject { ["expires_at"] = "tomorrow" }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
+        Add("meta.expires_at in the past", d => { d["meta"] = new JsonObject { ["expires_at"] = "2000-01-01T00:00:00Z" }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
+        Add("meta.expires_at more than 7 days ahead", d => { d["meta"] = new JsonObject { ["expires_at"] = Now.AddDays(8).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadDocuments))]
+    public void Bad_document_is_refused_by_the_validator_with_its_status_code_field_and_rule(string rule, string body, int status, string code, string field, string ruleCode)
+    {
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(body), Id, ChangeHeaders.None, Now));
+
+        var error = Refusals.ErrorOf(refused);
+        Assert.True(status == ErrorStatus.Of(refused), $"{rule}: {ErrorStatus.Of(refused)} {error}");
+        Assert.Equal(code, (string?)error["attributes"]!["code"]);
+        Assert.Equal(field, (string?)error["attributes"]!["details"]!["field"]);
+        Assert.Equal(ruleCode, (string?)error["attributes"]!["details"]!["code"]);
+    }
+
+    [Fact]
+    public void The_unspoiled_document_of_the_table_is_accepted()
+    {
+        // Guards the table against passing vacuously: each row's refusal is its one spoiled member's.
+        var validated = ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(Documents.Update(Id).ToJsonString()), Id, ChangeHeaders.None, Now);
+
+        Assert.Null(validated.Stop);
+        Assert.Equal(new ChangeDocument(Id, new("Read-only API token", true, false, false, "34"), new ChangeMetadata()), validated.Value);
+    }
+
+    public static TheoryData<string, string> NotOneJsonObject() => new()
+    {
+        { "not JSON", "{\"data\":" },
+        { "empty body", "" },
+        { "JSON array", "[]" },
+        { "duplicate member", Documents.Update(Id).ToJsonString().Replace("\"can_access_cma\":false", "\"can_access_cma\":false,\"can_access_cma\":true") },
+        { "trailing comma", Documents.Update(Id).ToJsonString()[..^1] + ",}" },
+        { "comment", "/* hi */" + Documents.Update(Id).ToJsonString() },
+        { "nested too deep", Documents.Update(Id).WithMeta(new JsonObject { ["expected"] = Deep(10) }).ToJsonString() },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotOneJsonObject))]
+    public void Body_that_is_not_one_well_formed_JSON_object_is_refused_as_invalid_JSON(string rule, string body)
+    {
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(body), Id, ChangeHeaders.None, Now));
+
+        Assert.True(ErrorStatus.Of(refused) == 400, $"{rule}: {ErrorStatus.Of(refused)} {refused.Details.ToJsonString()}");
+        Assert.Equal("INVALID_JSON_BODY", (string?)Refusals.ErrorOf(refused)["attributes"]!["code"]);
+    }
+
+    public static TheoryData<string, string, string, int, string> RefusedAtAdmission() => new()
+    {
+        { "text/plain", Documents.Update(Id).ToJsonString(), "text/plain", 415, "INVALID_CONTENT_TYPE_HEADER" },
+        { "form", Documents.Update(Id).ToJsonString(), "application/x-www-form-urlencoded", 415, "INVALID_CONTENT_TYPE_HEADER" },
+        { "latin-1 charset", Documents.Update(Id).ToJsonString(), "application/json; charset=iso-8859-1", 415, "INVALID_CONTENT_TYPE_HEADER" },
+        { "body over 64 KiB", Documents.Update(Id).WithMeta(new JsonObject { ["reason"] = new string('r', 70_000) }).ToJsonString(), "application/vnd.api+json", 413, "REQUEST_TOO_LARGE" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedAtAdmission))]
+    public async Task Request_of_the_wrong_size_or_content_type_is_refused_at_admission_before_validation(string rule, string body, string contentType, int status, string code)
+    {
+        var admitted = await HttpRequests.AdmitAsync(Id, body, contentType);
+
+        var refused = Refusals.NotAdmitted(admitted);
+        Assert.True(status == ErrorStatus.Of(refused), $"{rule}: {ErrorStatus.Of(refused)} {refused.Details.ToJsonString()}");
+        Assert.Equal(code, (string?)Refusals.ErrorOf(refused)["attributes"]!["code"]);
+    }
+
+    [Fact]
+    public void Invalid_UTF8_is_refused_as_invalid_JSON()
+    {
+        var valid = Encoding.UTF8.GetBytes(Documents.Update(Id, name: "XX").ToJsonString());
+        var at = Array.IndexOf(valid, (byte)'X');
+        valid[at] = 0xC3; valid[at + 1] = 0x28; // an invalid two-byte sequence
+
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(valid, Id, ChangeHeaders.None, Now));
+
+        Assert.Equal(400, ErrorStatus.Of(refused));
+        Assert.Equal("INVALID_JSON_BODY", (string?)Refusals.ErrorOf(refused)["attributes"]!["code"]);
+    }
+
+    [Theory]
+    [InlineData("abc%2F..")]
+    [InlineData("a b")]
+    [InlineData("1234567890123456789012345678901234567890123456789012345678901234x")]
+    [InlineData("%E2%80%AE312")]
+    public void Route_id_that_is_not_a_DatoCMS_id_is_refused(string escaped)
+    {
+        var id = Uri.UnescapeDataString(escaped);
+
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(Documents.Update(id).ToJsonString()), id, ChangeHeaders.None, Now));
+
+        Assert.Equal(422, ErrorStatus.Of(refused));
+        Assert.Equal("id", (string?)Refusals.ErrorOf(refused)["attributes"]!["details"]!["field"]);
+    }
+
+    [Fact]
+    public async Task Meta_and_header_that_disagree_are_refused()
+    {
+        var body = Documents.Update(Id).WithMeta(new JsonObject { ["approved_by"] = "bob" }).ToJsonString();
+        var admitted = await HttpRequests.AdmitAsync(Id, body, headers: new Dictionary<string, string> { ["X-Change-Approved-By"] = "mallory" });
+        Assert.Null(admitted.NotAdmitted);
+
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(admitted.Document, admitted.TokenId, admitted.Headers, Now));
+
+        Assert.Equal(422, ErrorStatus.Of(refused));
+        Assert.Equal("meta.approved_by", (string?)Refusals.ErrorOf(refused)["attributes"]!["details"]!["field"]);
+    }
+
+    private static JsonObject Deep(int depth)
+    {
+        var node = new JsonObject();
+        for (var i = 0; i < depth; i++) node = new JsonObject { ["x"] = node };
+        return node;
+    }
+}
