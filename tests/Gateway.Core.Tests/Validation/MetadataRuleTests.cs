@@ -166,9 +166,22 @@ public sealed class MetadataRuleTests
         AssertRefused(Validate(new JsonObject { ["requested_by"] = 7, ["approved_by"] = 8 }), "meta.requested_by", "VALIDATION_INVALID");
         AssertRefused(Validate(new JsonObject { ["reason"] = "a\u0000b", ["ticket"] = new string('x', 129) }), "meta.reason", "VALIDATION_FORMAT");
         AssertRefused(Validate(new JsonObject { ["approved_by"] = "bob", ["ticket"] = 1 }, new() { [ChangeHeaders.ApprovedBy] = "eve" }), "meta.approved_by", "VALIDATION_CONFLICT");
+        AssertRefused(Validate(new JsonObject { ["requested_by"] = 7, ["approved_by"] = "bob" }, new() { [ChangeHeaders.ApprovedBy] = "eve" }), "meta.requested_by", "VALIDATION_INVALID");
+        AssertRefused(Validate(new JsonObject { ["requested_by"] = 7, ["approved_by"] = "a\u0000b" }), "meta.requested_by", "VALIDATION_INVALID");
         AssertRefused(Validate(new JsonObject { ["ticket"] = 1, ["dry_run"] = "yes", ["expected"] = 1, ["expires_at"] = 1 }), "meta.ticket", "VALIDATION_INVALID");
         AssertRefused(Validate(new JsonObject { ["dry_run"] = "yes", ["expected"] = 1, ["expires_at"] = 1 }), "meta.dry_run", "VALIDATION_INVALID");
         AssertRefused(Validate(new JsonObject { ["expected"] = 1, ["expires_at"] = 1 }), "meta.expected", "VALIDATION_INVALID");
+    }
+
+    [Theory]
+    [MemberData(nameof(TextMembers))]
+    public void Conflict_names_the_member_and_its_header(string member)
+    {
+        var refused = Refusals.Of(Validate(new JsonObject { [member] = "bob" }, new() { [HeaderOf(member)] = "mallory" }));
+
+        var message = (string?)refused.Details["message"];
+        Assert.Contains("meta." + member, message);
+        Assert.Contains("X-Change-", message);
     }
 
     // dry_run: meta, X-Change-Dry-Run, ?dry_run
@@ -217,6 +230,18 @@ public sealed class MetadataRuleTests
 
         if (result.StartsWith("VALIDATION_", StringComparison.Ordinal)) AssertRefused(validated, "meta.dry_run", result, $"meta {meta}, header {header}, query {query}");
         else Assert.Equal(bool.Parse(result), Accepted(validated).DryRun);
+    }
+
+    [Fact]
+    public void Dry_run_refusal_says_where_the_bad_value_came_from_first_the_header_then_the_query()
+    {
+        string? Message(JsonObject? meta = null, Dictionary<string, string>? headers = null, string? query = null) =>
+            (string?)Refusals.Of(Validate(meta, headers, query)).Details["message"];
+
+        Assert.Equal("must be a JSON boolean.", Message(new JsonObject { ["dry_run"] = "yes" }));
+        Assert.Equal("X-Change-Dry-Run must be true or false.", Message(headers: new() { [ChangeHeaders.DryRun] = "yes" }));
+        Assert.Equal("The dry_run query value must be true or false.", Message(query: "1"));
+        Assert.Equal("X-Change-Dry-Run must be true or false.", Message(headers: new() { [ChangeHeaders.DryRun] = "yes" }, query: "1"));
     }
 
     // expected: the state the approver saw
@@ -276,14 +301,19 @@ public sealed class MetadataRuleTests
     [InlineData("""{"name":{"a":{"b":{"c":{"d":1}}}},"can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"}""")]
     public void Expected_header_that_is_not_one_plain_JSON_object_is_refused(string header)
     {
-        AssertRefused(Validate(headers: new() { [ChangeHeaders.Expected] = header }), "meta.expected", "VALIDATION_INVALID");
+        var validated = Validate(headers: new() { [ChangeHeaders.Expected] = header });
+
+        AssertRefused(validated, "meta.expected", "VALIDATION_INVALID");
+        Assert.Equal("X-Change-Expected must be a JSON object.", (string?)Refusals.Of(validated).Details["message"]);
     }
 
     [Fact]
     public void Expected_header_is_at_most_4096_characters()
     {
         Assert.Equal(Seen, Accepted(Validate(headers: new() { [ChangeHeaders.Expected] = SeenJson.PadRight(4096) })).Expected);
-        AssertRefused(Validate(headers: new() { [ChangeHeaders.Expected] = SeenJson.PadRight(4097) }), "meta.expected", "VALIDATION_INVALID");
+        var tooLong = Validate(headers: new() { [ChangeHeaders.Expected] = SeenJson.PadRight(4097) });
+        AssertRefused(tooLong, "meta.expected", "VALIDATION_INVALID");
+        Assert.Equal("X-Change-Expected is too long.", (string?)Refusals.Of(tooLong).Details["message"]);
     }
 
     [Fact]

@@ -24,13 +24,17 @@ internal static class Refusals
     /// <summary>The refusal when HTTP admission already refused the request: the pipeline records it and does nothing else.</summary>
     public static Refused NotAdmitted(ChangeRequest admitted) => Assert.IsType<Refused>(admitted.NotAdmitted);
 
-    /// <summary>The error object of the document the HTTP function answers <paramref name="refused"/> with, in DatoCMS's shape.</summary>
+    /// <summary>
+    /// The error object of the document the HTTP function answers <paramref name="refused"/> with, in DatoCMS's shape.
+    /// A refusal may say why in <c>details.message</c> (the field and rule can say enough alone), but never with nothing.
+    /// </summary>
     public static JsonNode ErrorOf(Refused refused)
     {
         var document = JsonNode.Parse(new OutcomeHttp(new ChangeResult(AuditId, "correlation", refused, OutcomeRecorded: true)).Body())!;
         var error = document["data"]![0]!;
         Assert.Equal("api_error", (string?)error["type"]);
         Assert.Equal(AuditId, (string?)error["id"]);
+        Assert.NotEqual("", (string?)error["attributes"]!["details"]!["message"]);
         return error;
     }
 }

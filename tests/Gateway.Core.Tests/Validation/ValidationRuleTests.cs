@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.JsonApi;
+using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Tests.Support;
+using AccessTokenGateway.Tokens;
 using AccessTokenGateway.Validation;
 using DatoCmsSimulator;
 
@@ -69,6 +71,12 @@ public sealed class ValidationRuleTests
         Add("role id a number", d => { D(d)["relationships"]!["role"]!["data"]!["id"] = 34; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
         Add("role id not an id", d => { D(d)["relationships"]!["role"]!["data"]!["id"] = "../35"; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
         Add("unknown relationship", d => { D(d)["relationships"]!["creator"] = new JsonObject(); return null; }, 422, "INVALID_RELATIONSHIP", "creator", "VALIDATION_UNKNOWN_MEMBER");
+        Add("relationships not an object", d => { D(d)["relationships"] = new JsonArray(); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("role not an object", d => { D(d)["relationships"]!["role"] = "34"; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("unknown role member", d => { D(d)["relationships"]!["role"]!["links"] = new JsonObject(); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("unknown role data member", d => { D(d)["relationships"]!["role"]!["data"]!["meta"] = new JsonObject(); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("role type missing", d => { D(d)["relationships"]!["role"]!["data"]!.AsObject().Remove("type"); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
+        Add("role id missing", d => { D(d)["relationships"]!["role"]!["data"]!.AsObject().Remove("id"); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
         Add("meta not an object", d => { d["meta"] = "x"; return null; }, 422, "INVALID_META", "meta", "VALIDATION_INVALID");
         Add("unknown meta member", d => { d["meta"] = new JsonObject { ["approved"] = true }; return null; }, 422, "INVALID_META", "meta.approved", "VALIDATION_UNKNOWN_MEMBER");
         Add("meta.dry_run a string", d => { d["meta"] = new JsonObject { ["dry_run"] = "yes" }; return null; }, 422, "INVALID_META", "meta.dry_run", "VALIDATION_INVALID");
@@ -125,6 +133,77 @@ public sealed class ValidationRuleTests
         Assert.Equal("INVALID_JSON_BODY", (string?)Refusals.ErrorOf(refused)["attributes"]!["code"]);
     }
 
+    [Fact]
+    public void Refusal_of_JSON_nested_too_deep_names_the_limit()
+    {
+        var body = Documents.Update(Id).WithMeta(new JsonObject { ["expected"] = Deep(10) }).ToJsonString();
+
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(body), Id, ChangeHeaders.None, Now));
+
+        Assert.Contains("deeper than 8", (string?)refused.Details["message"]);
+    }
+
+    public static TheoryData<string, string, string, Func<JsonObject, JsonObject>> DocumentsAtTheEdges()
+    {
+        var longest = new string('7', 64);
+        return new()
+        {
+            { "a name of 255 characters", Id, "name", d => { d["data"]!["attributes"]!["name"] = new string('x', 255); return d; } },
+            { "a name of letters in any script", Id, "name", d => { d["data"]!["attributes"]!["name"] = "Ünïcødé 名前 😀 e\u0301"; return d; } },
+            { "a route id of 64 characters", longest, "id", d => { d["data"]!["id"] = longest; return d; } },
+            { "a route id of letters, digits, - and _", "a-B_9", "id", d => { d["data"]!["id"] = "a-B_9"; return d; } },
+            { "a role id of 64 characters", Id, "role", d => { d["data"]!["relationships"]!["role"]!["data"]!["id"] = longest; return d; } },
+            { "a role id of letters, digits, - and _", Id, "role", d => { d["data"]!["relationships"]!["role"]!["data"]!["id"] = "r-B_9"; return d; } },
+            { "every flag on", Id, "flags", d => { foreach (var f in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" }) d["data"]!["attributes"]![f] = true; return d; } },
+            { "every flag off", Id, "flags", d => { foreach (var f in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" }) d["data"]!["attributes"]![f] = false; return d; } },
+            { "members in another order", Id, "order", _ => JsonNode.Parse("""{"meta":{},"data":{"relationships":{"role":{"data":{"id":"34","type":"role"}}},"attributes":{"can_access_cma":false,"can_access_cda_preview":false,"can_access_cda":true,"name":"Read-only API token"},"id":"312","type":"access_token"}}""")!.AsObject() },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentsAtTheEdges))]
+    public void Document_at_the_edge_of_the_rules_is_accepted_as_it_is(string example, string routeId, string what, Func<JsonObject, JsonObject> change)
+    {
+        var document = change(Documents.Update(routeId));
+        var attributes = document["data"]!["attributes"]!;
+
+        var validated = ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(document.ToJsonString()), routeId, ChangeHeaders.None, Now);
+
+        Assert.True(validated.Stop is null, $"{example} ({what}): {(validated.Stop as Refused)?.Details.ToJsonString()}");
+        var expected = new TokenState((string)attributes["name"]!, (bool)attributes["can_access_cda"]!, (bool)attributes["can_access_cda_preview"]!,
+            (bool)attributes["can_access_cma"]!, (string?)document["data"]!["relationships"]!["role"]!["data"]!["id"]);
+        Assert.Equal(new ChangeDocument(routeId, expected, new ChangeMetadata()), validated.Value);
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(65, true)]
+    [InlineData(1000, true)]
+    public void Unknown_member_is_named_in_at_most_64_characters(int length, bool shortened)
+    {
+        var name = new string('m', length);
+        var document = Documents.Update(Id);
+        document["data"]!["attributes"]![name] = true;
+
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(document.ToJsonString()), Id, ChangeHeaders.None, Now));
+
+        Assert.Equal(shortened ? new string('m', 64) + "…" : name, refused.FieldName);
+    }
+
+    [Theory]
+    [InlineData("evil\\u0000member")]
+    [InlineData("\\u202Ename")]
+    [InlineData("line\\u2028break")]
+    public void Unknown_member_with_unprintable_characters_is_not_echoed(string escapedName)
+    {
+        var body = Documents.Update(Id).ToJsonString().Replace("{\"data\":{", $"{{\"data\":{{\"{escapedName}\":1,");
+
+        var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(body), Id, ChangeHeaders.None, Now));
+
+        Assert.Equal("data.(unprintable)", refused.FieldName);
+        Assert.Equal("VALIDATION_UNKNOWN_MEMBER", (string?)refused.Details["code"]);
+    }
+
     public static TheoryData<string, string, string, int, string> RefusedAtAdmission() => new()
     {
         { "text/plain", Documents.Update(Id).ToJsonString(), "text/plain", 415, "INVALID_CONTENT_TYPE_HEADER" },
@@ -142,6 +221,59 @@ public sealed class ValidationRuleTests
         var refused = Refusals.NotAdmitted(admitted);
         Assert.True(status == ErrorStatus.Of(refused), $"{rule}: {ErrorStatus.Of(refused)} {refused.Details.ToJsonString()}");
         Assert.Equal(code, (string?)Refusals.ErrorOf(refused)["attributes"]!["code"]);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.api+json; ext=x")]
+    [InlineData("application/json; charset=utf-8; q=1")]
+    [InlineData("application/vnd.api+jsonx")]
+    [InlineData("json")]
+    [InlineData("")]
+    [InlineData(null)]
+    public async Task Body_not_labelled_as_JSON_in_UTF8_is_refused_at_admission(string? contentType)
+    {
+        var refused = Refusals.NotAdmitted(await HttpRequests.AdmitAsync(Id, Documents.Update(Id).ToJsonString(), contentType));
+
+        Assert.Equal(415, ErrorStatus.Of(refused));
+        Assert.Equal("INVALID_CONTENT_TYPE_HEADER", (string?)Refusals.ErrorOf(refused)["attributes"]!["code"]);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.api+json")]
+    [InlineData("application/json")]
+    [InlineData("application/vnd.api+json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("Application/VND.API+JSON")]
+    public async Task Body_labelled_as_JSON_API_or_JSON_in_UTF8_is_admitted(string contentType)
+    {
+        var admitted = await HttpRequests.AdmitAsync(Id, Documents.Update(Id).ToJsonString(), contentType);
+
+        Assert.Null(admitted.NotAdmitted);
+        Assert.Null(ChangeDocumentValidator.Validate(admitted.Document, admitted.TokenId, admitted.Headers, Now).Stop);
+    }
+
+    [Fact]
+    public async Task Body_over_64_KiB_without_a_Content_Length_is_refused_too()
+    {
+        var body = Encoding.UTF8.GetBytes(Documents.Update(Id).WithMeta(new JsonObject { ["reason"] = new string('r', 70_000) }).ToJsonString());
+
+        var refused = Refusals.NotAdmitted(await HttpRequests.AdmitAsync(Id, body, sendLength: false));
+
+        Assert.Equal(413, ErrorStatus.Of(refused));
+    }
+
+    [Fact]
+    public async Task Body_of_exactly_64_KiB_is_read_whole()
+    {
+        var text = Documents.Update(Id).ToJsonString();
+        var body = Encoding.UTF8.GetBytes(text.PadRight(ValidationLimits.MaxBodyBytes));
+
+        var admitted = await HttpRequests.AdmitAsync(Id, body);
+
+        Assert.Null(admitted.NotAdmitted);
+        Assert.Equal(64 * 1024, admitted.Document.Length);
+        Assert.Null(ChangeDocumentValidator.Validate(admitted.Document, admitted.TokenId, admitted.Headers, Now).Stop);
     }
 
     [Fact]
@@ -169,7 +301,9 @@ public sealed class ValidationRuleTests
         var refused = Refusals.Of(ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(Documents.Update(id).ToJsonString()), id, ChangeHeaders.None, Now));
 
         Assert.Equal(422, ErrorStatus.Of(refused));
-        Assert.Equal("id", (string?)Refusals.ErrorOf(refused)["attributes"]!["details"]!["field"]);
+        var details = Refusals.ErrorOf(refused)["attributes"]!["details"]!;
+        Assert.Equal("id", (string?)details["field"]);
+        Assert.Equal("VALIDATION_FORMAT", (string?)details["code"]);
     }
 
     [Fact]
