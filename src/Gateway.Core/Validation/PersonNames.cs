@@ -63,20 +63,20 @@ public static class PersonNames
         var text = new StringBuilder(folded.Length);
         var script = Script.Common;
         var allLatinShaped = true;
-        foreach (var c in folded)
+        foreach (var rune in folded.EnumerateRunes())
         {
-            if (c == ' ' && (text.Length == 0 || text[^1] == ' ')) continue;
-            var of = ScriptOf(c);
+            if (rune.Value == ' ' && (text.Length == 0 || text[^1] == ' ')) continue;
+            var of = rune.IsBmp ? ScriptOf((char)rune.Value) : null;
             if (of is null)
-                return (null, $"contains a character outside the accepted table (U+{(int)c:X4}): letters of one script (Latin, Greek or Cyrillic), ASCII digits and @ . - _ + ' only.");
+                return (null, $"contains a character outside the accepted table (U+{rune.Value:X4}): letters of one script (Latin, Greek or Cyrillic), ASCII digits and @ . - _ + ' only.");
             if (of != Script.Common)
             {
                 if (script != Script.Common && script != of)
                     return (null, $"mixes scripts ({script} and {of}): a name must be written in one script.");
                 script = of.Value;
-                allLatinShaped &= LatinShaped.Contains(c);
+                allLatinShaped &= LatinShaped.Contains((char)rune.Value);
             }
-            text.Append(c);
+            text.Append((char)rune.Value);
         }
         var name = text.ToString().TrimEnd(' ');
         if (name.Length == 0) return (null, "must name someone.");
