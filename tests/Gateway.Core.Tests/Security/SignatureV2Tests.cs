@@ -49,6 +49,21 @@ public sealed class SignatureV2Tests
     }
 
     [Fact]
+    public void The_worked_example_in_SECURITY_md_is_what_the_gateway_computes()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "SECURITY.md"));
+        string Line(string name) => System.Text.RegularExpressions.Regex.Match(doc, "^" + name + @": (.*?)\s*$", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
+        var body = Encoding.UTF8.GetBytes(Line("v2 body"));
+        var request = new SignedRequest("PUT", "/api/access_tokens/312", "",
+            [KeyValuePair.Create("X-Change-Requested-By", "alice@example.com"), KeyValuePair.Create("X-Change-Approved-By", "bob@example.com")], body);
+
+        Assert.Equal("PUT /api/access_tokens/312", Line("v2 request"));
+        Assert.Equal(Line("v2 X-Signature"), WebhookSignature.CreateV2Header(1767225600, request, "example-signing-secret-do-not-use-0123456789"));
+        Assert.Equal(Line("v2 X-Signature"), Signing.V2Header("PUT", "/api/access_tokens/312", "",
+            [("X-Change-Requested-By", "alice@example.com"), ("X-Change-Approved-By", "bob@example.com")], body, 1767225600, "example-signing-secret-do-not-use-0123456789"));
+    }
+
+    [Fact]
     public async Task A_v2_signed_request_is_authentic_and_its_sender_the_signer()
     {
         var step = await Authenticator().AuthenticateAsync(V2(Request), Request, CallerIdentity.Anonymous, default);
