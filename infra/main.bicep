@@ -25,6 +25,9 @@ param datoCmsEnvironment string = ''
 @description('Require HMAC-SHA256 signatures on HTTP requests (the signing secret is read from Key Vault).')
 param signaturesEnabled bool = false
 
+@description('Named signers, comma-separated, each with its own vault secret webhook-signing-secret-<id>; recorded as signer:<id>.')
+param signaturesSenders string = ''
+
 @description('Keep storage and Key Vault off public networks: the app joins a virtual network and reaches them through private endpoints. On in main.parameters.json (what azd deploys).')
 param privateNetworking bool = false
 
@@ -235,6 +238,7 @@ module api 'app/api.bicep' = {
       secretCacheDuration: '00:05:00'
       signaturesEnabled: signaturesEnabled
       signingSecretName: 'webhook-signing-secret'
+      signingSenders: signaturesSenders
       protectedTokenIds: policyProtectedTokenIds
       allowedRoleIds: policyAllowedRoleIds
       requireDistinctApproverForEscalation: policyRequireDistinctApproverForEscalation

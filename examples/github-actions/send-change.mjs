@@ -3,11 +3,13 @@
 // covers the method, path, query, every X-Change-* header and the body, so nothing on the way can add an approver, strip
 // an expiry or turn a dry run into a change. Node.js 18+ and nothing else (global fetch, node:crypto).
 //
-//   GATEWAY_FUNCTION_KEY=… GATEWAY_SIGNING_SECRET=… node send-change.mjs \
+//   GATEWAY_FUNCTION_KEY=… GATEWAY_SIGNING_SECRET=… [GATEWAY_SENDER=github-actions] node send-change.mjs \
 //     --url https://<app>.azurewebsites.net/api --token-id 312 --name "Read-only API token" \
 //     --cda true --preview true --cma false --role 34 \
 //     --requested-by octocat --approved-by hubot --reason "Preview for the launch" [--ticket CHG-1] [--expires-at 2026-12-01T18:00:00Z] [--dry-run]
 //
+// GATEWAY_SENDER names the sender whose own secret GATEWAY_SIGNING_SECRET is (Signatures:Senders; sent as k=); the
+// gateway then records the caller as signer:<sender>. Without it, the secret is the gateway's shared one (signer:webhook).
 // Prints the gateway's answer (outcome, audit id, diff) and exits 0 on a 2xx answer, 1 otherwise. Every call is signed
 // afresh (a retry with the same signature is a replay and is refused).
 import { createHmac } from "node:crypto";
@@ -34,6 +36,7 @@ function flag(name) {
 }
 const key = required("GATEWAY_FUNCTION_KEY (environment)", process.env.GATEWAY_FUNCTION_KEY);
 const secret = required("GATEWAY_SIGNING_SECRET (environment)", process.env.GATEWAY_SIGNING_SECRET);
+const sender = process.env.GATEWAY_SENDER || "";
 const id = required("token-id", a["token-id"]);
 
 const meta = { requested_by: required("requested-by", a["requested-by"]), approved_by: required("approved-by", a["approved-by"]) };
@@ -64,7 +67,7 @@ const v2 = createHmac("sha256", Buffer.from(secret, "utf8")).update(head, "utf8"
 
 const response = await fetch(url, {
   method: "PUT",
-  headers: { "Content-Type": "application/vnd.api+json", "x-functions-key": key, "X-Signature": `t=${t},v2=${v2}`, ...changeHeaders },
+  headers: { "Content-Type": "application/vnd.api+json", "x-functions-key": key, "X-Signature": `t=${t}${sender ? `,k=${sender}` : ""},v2=${v2}`, ...changeHeaders },
   body,
 });
 const text = await response.text();

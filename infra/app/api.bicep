@@ -66,6 +66,9 @@ type gatewaySettings = {
   @description('Name of the Key Vault secret holding the webhook signing secret.')
   signingSecretName: string
 
+  @description('Named signers, comma-separated; each signs with the vault secret <signingSecretName>-<id>.')
+  signingSenders: string
+
   @description('Policy: token ids no change may touch, comma-separated.')
   protectedTokenIds: string
 
@@ -164,6 +167,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'KeyVault__CacheDuration', value: gateway.secretCacheDuration }
         { name: 'Signatures__Enabled', value: gateway.signaturesEnabled ? 'true' : 'false' }
         { name: 'Signatures__SecretName', value: gateway.signingSecretName }
+        { name: 'Signatures__Senders', value: gateway.signingSenders }
         // Policy lives here, not in hand-set app settings: this list replaces the app's settings on every provisioning.
         { name: 'Policy__ProtectedTokenIds', value: gateway.protectedTokenIds }
         { name: 'Policy__AllowedRoleIds', value: gateway.allowedRoleIds }

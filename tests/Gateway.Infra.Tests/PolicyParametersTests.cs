@@ -38,6 +38,7 @@ public sealed partial class PolicyParametersTests
 
     [Theory]
     [MemberData(nameof(PolicySettings))]
+    [InlineData("Signatures__Senders")]   // who may sign decides who may approve: as much policy as the rest
     public void Every_policy_option_the_app_reads_is_set_from_a_parameter_azd_fills(string setting)
     {
         var settings = FunctionApp.AppSettings();

@@ -20,7 +20,8 @@ public sealed class SignedRequestAuthenticator(
     IReplayStore replays,
     IOptions<SignaturesOptions> options,
     TimeProvider time,
-    ILogger<SignedRequestAuthenticator> logger) : IRequestAuthenticator
+    ILogger<SignedRequestAuthenticator> logger,
+    SenderSecrets? senders = null) : IRequestAuthenticator
 {
     public const string CurrentSecretSigner = "webhook";
     public const string PreviousSecretSigner = "webhook:previous";
@@ -35,10 +36,20 @@ public sealed class SignedRequestAuthenticator(
         if (!WebhookSignature.TryParse(signatureHeader, out var signature))
             return Refuse(SignatureErrorCodes.Malformed, $"{WebhookSignature.Header} must be t=<unix seconds>,v2=<64 hex digits> (or v1=), with at most {WebhookSignature.MaxSignatures} values and no spaces.");
 
+        // A named sender (k=) signs with its own secret; an unknown name is refused as a signature that does not match.
+        var source = signingSecret;
+        var secretName = options.Value.SecretName;
+        if (signature.SenderId is { } sender)
+        {
+            if (senders?.Of(sender) is not { } own)
+                return Refuse(SignatureErrorCodes.Invalid, "No signature is the HMAC-SHA256 of this request under the signing secret.");
+            (source, secretName) = (own, senders.SecretNameOf(sender));
+        }
+
         SigningSecrets? secrets;
         try
         {
-            secrets = Read(await signingSecret.GetAsync(cancellationToken).ConfigureAwait(false));
+            secrets = Read(await source.GetAsync(cancellationToken).ConfigureAwait(false), secretName);
         }
         catch (DependencyUnavailableException)
         {
@@ -75,9 +86,10 @@ public sealed class SignedRequestAuthenticator(
             return new Unavailable(Dependency.ReplayStore, "Replays cannot be ruled out right now (the seen-signature store is unreachable); nothing was sent to DatoCMS.");
         }
 
-        // An Easy Auth principal names the caller better than the shared webhook secret does.
+        // An Easy Auth principal names the caller better than a signing secret does.
         if (caller.Kind == CallerKinds.Principal) return caller;
-        return new CallerIdentity(CallerKinds.Signer, matched == 0 ? CurrentSecretSigner : PreviousSecretSigner);
+        var signer = signature.SenderId ?? CurrentSecretSigner;
+        return new CallerIdentity(CallerKinds.Signer, matched == 0 ? signer : signer + ":previous");
     }
 
     /// <summary>
@@ -111,14 +123,14 @@ public sealed class SignedRequestAuthenticator(
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private SigningSecrets? Read(string value)
+    private SigningSecrets? Read(string value, string secretName)
     {
         var cached = _secrets;
         if (cached is not null && ReferenceEquals(cached.Value, value)) return cached.Secrets;
         var secrets = SigningSecrets.TryRead(value);
         if (secrets is null)
             logger.LogError("The signing secret {SecretName} is not one or two lines of at least {MinimumBytes} bytes; signed requests are refused until it is fixed",
-                options.Value.SecretName, SigningSecrets.MinimumBytes);
+                secretName, SigningSecrets.MinimumBytes);
         _secrets = new ReadSecret(value, secrets);
         return secrets;
     }

@@ -70,10 +70,14 @@ public static class WebhookSignature
         HMACSHA256.HashData(secret, CanonicalV2(timestamp, request));
 
     /// <summary>A <c>v2</c> header for <paramref name="request"/>: what a sender computes, for tests, tools and the documentation.</summary>
-    public static string CreateV2Header(long unixSeconds, SignedRequest request, params string[] secrets)
+    public static string CreateV2Header(long unixSeconds, SignedRequest request, params string[] secrets) => CreateSenderV2Header(unixSeconds, request, null, secrets);
+
+    /// <summary>A <c>v2</c> header signed with a named sender's secret (<c>k=&lt;sender&gt;</c>); no <c>k</c> when <paramref name="sender"/> is null.</summary>
+    public static string CreateSenderV2Header(long unixSeconds, SignedRequest request, string? sender, params string[] secrets)
     {
         var t = unixSeconds.ToString(CultureInfo.InvariantCulture);
         var header = new StringBuilder("t=").Append(t);
+        if (sender is not null) header.Append(",k=").Append(sender);
         foreach (var secret in secrets)
             header.Append(",v2=").Append(Convert.ToHexStringLower(ComputeV2(Encoding.UTF8.GetBytes(secret), t, request)));
         return header.ToString();
@@ -91,7 +95,8 @@ public static class WebhookSignature
 
     /// <summary>
     /// Reads the header strictly: comma-separated <c>name=value</c> pairs without spaces, exactly one <c>t</c> (decimal
-    /// digits), one to <see cref="MaxSignatures"/> <c>v1</c> and <c>v2</c> values together (64 hex digits each). Other
+    /// digits), at most one <c>k</c> (a named sender, <see cref="SignaturesOptions.IsSenderId"/>), one to
+    /// <see cref="MaxSignatures"/> <c>v1</c> and <c>v2</c> values together (64 hex digits each). Other
     /// schemes (<c>v0=</c>, <c>v3=</c>…) are skipped so a sender may add a newer one; anything else makes the header malformed.
     /// </summary>
     public static bool TryParse(string? header, out ParsedSignature signature)
@@ -102,6 +107,7 @@ public static class WebhookSignature
         string? timestamp = null;
         var signatures = new List<byte[]>();
         var v2 = new List<byte[]>();
+        string? sender = null;
         foreach (var element in header.Split(','))
         {
             var equals = element.IndexOf('=');
@@ -111,6 +117,11 @@ public static class WebhookSignature
             {
                 if (timestamp is not null || value.Length is 0 or > MaxTimestampDigits || !value.All(char.IsAsciiDigit)) return false;
                 timestamp = value;
+            }
+            else if (name == "k")
+            {
+                if (sender is not null || !SignaturesOptions.IsSenderId(value)) return false;
+                sender = value;
             }
             else if (name is "v1" or "v2")
             {
@@ -123,7 +134,7 @@ public static class WebhookSignature
             }
         }
         if (timestamp is null || signatures.Count + v2.Count == 0) return false;
-        signature = new ParsedSignature(timestamp, long.Parse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture), signatures, v2);
+        signature = new ParsedSignature(timestamp, long.Parse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture), signatures, v2, sender);
         return true;
     }
 

@@ -5,6 +5,7 @@ using AccessTokenGateway.Changes;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -147,6 +148,58 @@ public sealed class SignatureV2Tests
         Assert.Equal((1, 1), (parsed.V2Signatures.Count, parsed.Signatures.Count));
         Assert.False(WebhookSignature.TryParse($"t=1,v2={hex},v2={hex},v2={hex},v1={hex},v1={hex},v1={hex}", out _));
     }
+
+    private const string SenderSecret = "github-actions-own-signing-secret-0123456789";
+
+    private SignedRequestAuthenticator WithSenders()
+    {
+        var services = new ServiceCollection()
+            .AddSingleton(Options.Create(new KeyVaultOptions()))
+            .AddSingleton(Moq.Mock.Of<Microsoft.Extensions.Hosting.IHostEnvironment>(e => e.EnvironmentName == "Development"))
+            .BuildServiceProvider();
+        var signatures = Options.Create(new SignaturesOptions
+        {
+            Enabled = true, Senders = ["github-actions"], DevelopmentSenderSecrets = { ["github-actions"] = SenderSecret },
+        });
+        return new(new StaticSecret(Signing.Secret), new MemoryReplays(), signatures, _time, NullLogger<SignedRequestAuthenticator>.Instance,
+            new SenderSecrets(services, signatures));
+    }
+
+    [Fact]
+    public async Task A_named_sender_signs_with_its_own_secret_and_is_recorded_by_its_id()
+    {
+        var header = WebhookSignature.CreateSenderV2Header(Now.ToUnixTimeSeconds(), Request, "github-actions", SenderSecret);
+
+        var step = await WithSenders().AuthenticateAsync(header, Request, CallerIdentity.Anonymous, default);
+
+        Assert.Null(step.Stop);
+        Assert.Equal(new CallerIdentity(CallerKinds.Signer, "github-actions"), step.Value);
+    }
+
+    [Theory]
+    [InlineData("github-actions", Signing.Secret)]   // the shared secret under a sender's name
+    [InlineData(null, SenderSecret)]                 // a sender's secret without its name
+    [InlineData("servicenow", SenderSecret)]         // a sender not configured
+    public async Task A_signature_counts_only_under_the_secret_of_the_sender_it_names(string? sender, string secret)
+    {
+        var header = WebhookSignature.CreateSenderV2Header(Now.ToUnixTimeSeconds(), Request, sender, secret);
+
+        var step = await WithSenders().AuthenticateAsync(header, Request, CallerIdentity.Anonymous, default);
+
+        Assert.Equal(SignatureErrorCodes.Invalid, step.Stop?.Code);
+    }
+
+    [Theory]
+    [InlineData("t=1,k=webhook,v2=" + Hex)]       // the shared secret's own name
+    [InlineData("t=1,k=GitHub,v2=" + Hex)]        // upper case
+    [InlineData("t=1,k=a,k=b,v2=" + Hex)]         // two senders
+    [InlineData("t=1,k=,v2=" + Hex)]
+    public void Malformed_sender_names_make_the_header_malformed(string header)
+    {
+        Assert.False(WebhookSignature.TryParse(header, out _));
+    }
+
+    private const string Hex = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
     private sealed class MemoryReplays : IReplayStore
     {

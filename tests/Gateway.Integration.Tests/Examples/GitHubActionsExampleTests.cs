@@ -15,17 +15,23 @@ public sealed partial class GitHubActionsExampleTests(AzuriteFixture storage) : 
 {
     private static readonly string Example = Path.Combine(RepoPaths.Root, "examples", "github-actions");
 
+    private const string SenderSecret = "github-actions-own-signing-secret-5e8d1c3b7a";
+
+    /// <summary>As docs/deploy.md sets it up: the workflow is a named sender with its own secret, and only it may approve.</summary>
     protected override void Configure(HarnessOptions options)
     {
         Signing.Require(options);
-        options.Settings["Approvals:TrustedCallers:0"] = "signer:webhook";
+        options.Settings["Signatures:Senders"] = "github-actions";
+        options.Settings["Signatures:DevelopmentSenderSecrets:github-actions"] = SenderSecret;
+        options.Settings["Approvals:TrustedCallers:0"] = "signer:github-actions";
     }
 
-    private async Task<(int ExitCode, string Output)> SendChangeAsync(string requestedBy, string approvedBy, bool dryRun = false)
+    private async Task<(int ExitCode, string Output)> SendChangeAsync(string requestedBy, string approvedBy, bool dryRun = false, bool sharedSecret = false)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["GATEWAY_FUNCTION_KEY"] = GatewayHarness.FunctionKey;
-        start.Environment["GATEWAY_SIGNING_SECRET"] = Signing.Secret;
+        start.Environment["GATEWAY_SIGNING_SECRET"] = sharedSecret ? Signing.Secret : SenderSecret;
+        start.Environment["GATEWAY_SENDER"] = sharedSecret ? "" : "github-actions";
         string[] args =
         [
             Path.Combine("examples", "github-actions", "send-change.mjs"), "--url", Gateway.BaseUrl.ToString(), "--token-id", Seed.EditableTokenId,
@@ -51,7 +57,7 @@ public sealed partial class GitHubActionsExampleTests(AzuriteFixture storage) : 
         Assert.Equal("applied", (string?)JsonNode.Parse(output)!["outcome"]);
         Assert.True(Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.CanAccessCdaPreview);
         var outcome = Assert.Single(await Gateway.AuditRecordsAsync(), r => (string?)r["kind"] == "outcome");
-        Assert.Equal(("octocat", "hubot", "signer", "webhook"),
+        Assert.Equal(("octocat", "hubot", "signer", "github-actions"),
             ((string?)outcome["requested_by"], (string?)outcome["approved_by"], (string?)outcome["caller"]!["kind"], (string?)outcome["caller"]!["id"]));
     }
 
@@ -62,6 +68,16 @@ public sealed partial class GitHubActionsExampleTests(AzuriteFixture storage) : 
 
         Assert.Equal(1, exit);
         Assert.Equal("POLICY_APPROVAL_REQUIRED", (string?)JsonNode.Parse(output)!["code"]);
+        Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
+    }
+
+    [Fact]
+    public async Task Another_sender_holding_only_the_shared_secret_cannot_approve()
+    {
+        var (exit, output) = await SendChangeAsync("octocat", "hubot", sharedSecret: true);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("POLICY_APPROVER_NOT_TRUSTED", (string?)JsonNode.Parse(output)!["code"]);
         Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
     }
 
