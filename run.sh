@@ -96,6 +96,7 @@ AzureWebJobsStorage="$storage" \
 DatoCms__BaseUrl="http://127.0.0.1:$SIMULATOR_PORT" \
 KeyVault__DevelopmentCmaToken="$SIMULATOR_TOKEN" \
 LocalHost__FunctionKeys__default="$FUNCTION_KEY" \
+Approvals__TrustedCallers="function_key:default" \
   dotnet tools/Gateway.LocalHost/bin/Debug/net10.0/Gateway.LocalHost.dll --urls "http://127.0.0.1:$GATEWAY_PORT" --environment Development &
 pids+=($!)
 wait_for_port "$GATEWAY_PORT"
@@ -103,7 +104,7 @@ wait_for_port "$GATEWAY_PORT"
 cat <<MSG
 
 Access Token Gateway is running locally.
-  gateway     http://127.0.0.1:$GATEWAY_PORT/api      (function key: $FUNCTION_KEY)
+  gateway     http://127.0.0.1:$GATEWAY_PORT/api      (function key: $FUNCTION_KEY; its caller may assert approvals)
   simulator   http://127.0.0.1:$SIMULATOR_PORT          (DatoCMS CMA; bearer token: $SIMULATOR_TOKEN)
   azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit)
   editable token id: 312   built-in token id: 100   roles: 34 Editor, 35 Admin, 36 Viewer

@@ -25,6 +25,42 @@ param datoCmsEnvironment string = ''
 @description('Require HMAC-SHA256 signatures on HTTP requests (the signing secret is read from Key Vault).')
 param signaturesEnabled bool = false
 
+@description('Named signers, comma-separated, each with its own vault secret webhook-signing-secret-<id>; recorded as signer:<id>.')
+param signaturesSenders string = ''
+
+@description('Keep storage and Key Vault off public networks: the app joins a virtual network and reaches them through private endpoints. On in main.parameters.json (what azd deploys).')
+param privateNetworking bool = false
+
+// Policy (Policy__*, Approvals__*, Authentication__*): set on every provisioning, so a deployment never erases it.
+// Lists are comma-separated. The defaults are the safe ones; docs/deploy.md says what each does.
+
+@description('Policy: token ids no change may touch, comma-separated (e.g. the production delivery token).')
+param policyProtectedTokenIds string = ''
+
+@description('Policy: role ids a change may assign, comma-separated; empty allows any role.')
+param policyAllowedRoleIds string = ''
+
+@description('Policy: an escalation needs an approver other than the requester.')
+param policyRequireDistinctApproverForEscalation bool = true
+
+@description('Policy: changes from the queue may escalate (grant a flag or change the role).')
+param policyQueueMayGrant bool = false
+
+@description('Policy: a regular expression every change\'s ticket must match; empty requires none.')
+param policyTicketPattern string = ''
+
+@description('Policy: the id of the gateway\'s own CMA token, refused before DatoCMS is asked (it is also recognised by its secret).')
+param policyGatewayTokenId string = ''
+
+@description('Approvals: callers trusted to assert an approval, comma-separated <kind>:<id> (principal:aad:<name>, signer:webhook); empty refuses every escalation.')
+param approvalsTrustedCallers string = ''
+
+@description('Approvals: the approver must be the authenticated Easy Auth principal itself.')
+param approvalsRequireApproverIsCaller bool = false
+
+@description('Authentication: believe Easy Auth\'s X-MS-CLIENT-PRINCIPAL headers; only with Easy Auth switched on.')
+param authenticationTrustAppServicePrincipal bool = false
+
 @description('Memory of each Function App instance, in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -55,6 +91,7 @@ var names = {
   keyVault: 'kv-${resourceToken}'
   logAnalytics: 'log-${resourceToken}'
   applicationInsights: 'appi-${resourceToken}'
+  vnet: 'vnet-${resourceToken}'
 }
 
 // The gateway's fixed names: the queue trigger, the audit writer and the docs rely on them.
@@ -66,6 +103,15 @@ var queues = {
 var replayTableName = 'replayedsignatures'
 var leaseContainerName = 'token-leases'
 var deploymentContainerName = 'app-package-${take(names.functionApp, 32)}-${take(uniqueString(names.functionApp, resourceToken), 7)}'
+
+// The private endpoints of the private-networking option, each with its DNS zone. Key Vault's private-link zone has
+// no environment() suffix of its own; this is the public cloud's (sovereign clouds use their own).
+var privateLinks = [
+  { groupId: 'blob', zone: 'privatelink.blob.${environment().suffixes.storage}', target: 'storage' }
+  { groupId: 'queue', zone: 'privatelink.queue.${environment().suffixes.storage}', target: 'storage' }
+  { groupId: 'table', zone: 'privatelink.table.${environment().suffixes.storage}', target: 'storage' }
+  { groupId: 'vault', zone: 'privatelink.vaultcore.azure.net', target: 'keyVault' }
+]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
   name: names.resourceGroup
@@ -93,6 +139,8 @@ module storage 'core/storage/storage-account.bicep' = {
     containers: [deploymentContainerName, leaseContainerName]
     queues: [queues.changes, queues.poison, queues.audit]
     tables: [replayTableName]
+    privateNetworking: privateNetworking
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -103,8 +151,37 @@ module keyVault 'core/security/key-vault.bicep' = {
     name: names.keyVault
     location: location
     tags: tags
+    privateNetworking: privateNetworking
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
+
+module network 'core/network/virtual-network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: names.vnet
+    location: location
+    tags: tags
+  }
+}
+
+module privateEndpoints 'core/network/private-endpoint.bicep' = [
+  for link in privateLinks: if (privateNetworking) {
+    name: 'private-endpoint-${link.groupId}'
+    scope: rg
+    params: {
+      name: 'pe-${link.groupId}-${resourceToken}'
+      location: location
+      tags: tags
+      targetResourceId: link.target == 'storage' ? storage.outputs.id : keyVault.outputs.id
+      groupId: link.groupId
+      dnsZoneName: link.zone
+      vnetId: network!.outputs.id
+      subnetId: network!.outputs.endpointSubnetId
+    }
+  }
+]
 
 module monitoring 'core/monitor/monitoring.bicep' = {
   name: 'monitoring'
@@ -139,7 +216,7 @@ module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
   // The host starts as soon as the app exists: its identity needs its roles by then.
-  dependsOn: [identity, storage, keyVault, monitoring, rbac]
+  dependsOn: [identity, storage, keyVault, monitoring, rbac, privateEndpoints]
   params: {
     name: names.functionApp
     planName: names.plan
@@ -153,6 +230,7 @@ module api 'app/api.bicep' = {
     keyVaultName: names.keyVault
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    appSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     gateway: {
       datoCmsBaseUrl: datoCmsBaseUrl
       datoCmsEnvironment: datoCmsEnvironment
@@ -160,7 +238,16 @@ module api 'app/api.bicep' = {
       secretCacheDuration: '00:05:00'
       signaturesEnabled: signaturesEnabled
       signingSecretName: 'webhook-signing-secret'
-      queueMayGrant: false
+      signingSenders: signaturesSenders
+      protectedTokenIds: policyProtectedTokenIds
+      allowedRoleIds: policyAllowedRoleIds
+      requireDistinctApproverForEscalation: policyRequireDistinctApproverForEscalation
+      queueMayGrant: policyQueueMayGrant
+      ticketPattern: policyTicketPattern
+      gatewayTokenId: policyGatewayTokenId
+      trustedCallers: approvalsTrustedCallers
+      requireApproverIsCaller: approvalsRequireApproverIsCaller
+      trustAppServicePrincipal: authenticationTrustAppServicePrincipal
     }
   }
 }

@@ -57,6 +57,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
             ["AzureWebJobsStorage"] = storage.ConnectionString,
             ["DatoCms:BaseUrl"] = simulator.BaseUrl.ToString(),
             ["LocalHost:FunctionKeys:default"] = FunctionKey,
+            ["Approvals:TrustedCallers:0"] = "function_key:default",
             ["KeyVault:VaultUri"] = vault.VaultUri.ToString(),
             ["KeyVault:CmaTokenSecretName"] = CmaSecretName,
             ["KeyVault:CacheDuration"] = VaultCacheDuration.ToString(),

@@ -40,6 +40,9 @@ param instanceMemoryMB int
 @maxValue(1000)
 param maximumInstanceCount int
 
+@description('Resource id of the subnet the app integrates with (private networking); empty for none.')
+param appSubnetId string
+
 @description('Settings the gateway reads (section__key).')
 param gateway gatewaySettings
 
@@ -63,8 +66,35 @@ type gatewaySettings = {
   @description('Name of the Key Vault secret holding the webhook signing secret.')
   signingSecretName: string
 
-  @description('Whether a change arriving on the queue may grant access (escalate).')
+  @description('Named signers, comma-separated; each signs with the vault secret <signingSecretName>-<id>.')
+  signingSenders: string
+
+  @description('Policy: token ids no change may touch, comma-separated.')
+  protectedTokenIds: string
+
+  @description('Policy: role ids a change may assign, comma-separated; empty allows any.')
+  allowedRoleIds: string
+
+  @description('Policy: an escalation needs an approver other than the requester.')
+  requireDistinctApproverForEscalation: bool
+
+  @description('Policy: whether a change arriving on the queue may grant access (escalate).')
   queueMayGrant: bool
+
+  @description('Policy: regular expression a change\'s ticket must match; empty for none.')
+  ticketPattern: string
+
+  @description('Policy: id of the gateway\'s own CMA token; empty to recognise it by its secret only.')
+  gatewayTokenId: string
+
+  @description('Approvals: callers trusted to assert an approval, comma-separated <kind>:<id>.')
+  trustedCallers: string
+
+  @description('Approvals: the approver must be the authenticated principal itself.')
+  requireApproverIsCaller: bool
+
+  @description('Authentication: believe Easy Auth\'s principal headers.')
+  trustAppServicePrincipal: bool
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -111,6 +141,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Private networking: outbound traffic (storage, Key Vault) goes through the virtual network to private endpoints.
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
@@ -135,7 +167,17 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'KeyVault__CacheDuration', value: gateway.secretCacheDuration }
         { name: 'Signatures__Enabled', value: gateway.signaturesEnabled ? 'true' : 'false' }
         { name: 'Signatures__SecretName', value: gateway.signingSecretName }
+        { name: 'Signatures__Senders', value: gateway.signingSenders }
+        // Policy lives here, not in hand-set app settings: this list replaces the app's settings on every provisioning.
+        { name: 'Policy__ProtectedTokenIds', value: gateway.protectedTokenIds }
+        { name: 'Policy__AllowedRoleIds', value: gateway.allowedRoleIds }
+        { name: 'Policy__RequireDistinctApproverForEscalation', value: gateway.requireDistinctApproverForEscalation ? 'true' : 'false' }
         { name: 'Policy__QueueMayGrant', value: gateway.queueMayGrant ? 'true' : 'false' }
+        { name: 'Policy__TicketPattern', value: gateway.ticketPattern }
+        { name: 'Policy__GatewayTokenId', value: gateway.gatewayTokenId }
+        { name: 'Approvals__TrustedCallers', value: gateway.trustedCallers }
+        { name: 'Approvals__RequireApproverIsCaller', value: gateway.requireApproverIsCaller ? 'true' : 'false' }
+        { name: 'Authentication__TrustAppServicePrincipal', value: gateway.trustAppServicePrincipal ? 'true' : 'false' }
       ]
     }
     functionAppConfig: {

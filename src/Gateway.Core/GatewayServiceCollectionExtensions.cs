@@ -5,6 +5,7 @@ using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Storage;
+using AccessTokenGateway.Validation;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,20 @@ public static class GatewayServiceCollectionExtensions
     private static IServiceCollection AddChangePolicy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                ListSetting.AddFrom(configuration, "Policy:ProtectedTokenIds", o.ProtectedTokenIds);
+                ListSetting.AddFrom(configuration, "Policy:AllowedRoleIds", o.AllowedRoleIds);
+            })
             .Validate(o => o.TicketPattern is null || IsRegex(o.TicketPattern), "Policy:TicketPattern is not a valid regular expression.")
+            // Ids are compared as text: a spelling DatoCMS would resolve to the same token ("0312") must not stand in a list.
+            .Validate(o => o.ProtectedTokenIds.All(Ids.IsCanonical) && o.AllowedRoleIds.All(Ids.IsCanonical) && (string.IsNullOrEmpty(o.GatewayTokenId) || Ids.IsCanonical(o.GatewayTokenId)),
+                "Policy:ProtectedTokenIds, Policy:AllowedRoleIds and Policy:GatewayTokenId take ids in their one spelling: decimal digits without sign, space or leading zero.")
+            .ValidateOnStart();
+        services.AddOptions<ApprovalsOptions>().Bind(configuration.GetSection(ApprovalsOptions.SectionName))
+            .PostConfigure(o => ListSetting.AddFrom(configuration, "Approvals:TrustedCallers", o.TrustedCallers))
+            .Validate(o => o.TrustedCallers.Select(TrustedCallers.Problem).All(p => p is null),
+                "Approvals:TrustedCallers entries are <kind>:<id>, the kind one of principal, signer, function_key, queue (e.g. signer:webhook).")
             .ValidateOnStart();
         services.AddSingleton<ChangePolicy>();
         return services;

@@ -76,6 +76,8 @@ public sealed class GatewayHarness : IAsyncDisposable
             ["DatoCms:BaseUrl"] = simulator.BaseUrl.ToString(),
             ["DatoCms:RetryBaseDelay"] = "00:00:00.010",
             ["LocalHost:FunctionKeys:default"] = FunctionKey,
+            // As ./run.sh does: the default key's caller may assert approvals (a test of untrusted callers overrides it).
+            ["Approvals:TrustedCallers:0"] = "function_key:default",
             ["KeyVault:VaultUri"] = vault?.VaultUri.ToString(),
             ["KeyVault:DevelopmentCmaToken"] = vault is null ? CmaToken : null,
             ["KeyVault:CmaTokenSecretName"] = CmaSecretName,

@@ -150,7 +150,8 @@ public static partial class ReferenceValidator
             if (value.ValueKind == JsonValueKind.Null) continue; // null is the same as absent
             var valid = member.Name switch
             {
-                "requested_by" or "approved_by" => IsText(value, 256),
+                // The look-alike rules themselves are PersonNames' own table, tested case by case in PersonNamesTests.
+                "requested_by" or "approved_by" => IsText(value, 256) && (string.IsNullOrWhiteSpace(value.GetString()) || AccessTokenGateway.Validation.PersonNames.Normalise(value.GetString()!.Trim()).Problem is null),
                 "reason" => IsText(value, 2000),
                 "ticket" => IsText(value, 128),
                 "dry_run" => IsBoolean(value),
@@ -181,7 +182,8 @@ public static partial class ReferenceValidator
         return at > now && at - now <= TimeSpan.FromDays(7);
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
+    // A token or role id in its one spelling: decimal, no leading zero.
+    [GeneratedRegex(@"^[1-9][0-9]{0,17}\z")]
     private static partial Regex IdPattern();
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})\z")]

@@ -36,3 +36,5 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
     DisableLocalAuth: true
   }
 }
+
+output logAnalyticsWorkspaceId string = logAnalytics.id

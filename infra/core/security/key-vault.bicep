@@ -11,6 +11,12 @@ param location string
 @description('Tags for the resource.')
 param tags { *: string }
 
+@description('Refuse traffic from public networks: the app reaches the vault through a private endpoint only.')
+param privateNetworking bool
+
+@description('Resource id of the Log Analytics workspace that receives the vault\'s audit log (every read of a secret, by whom).')
+param logAnalyticsWorkspaceId string
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
@@ -25,8 +31,26 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+    }
   }
 }
+
+// AuditEvent: who read, set or listed which secret, and from where.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { categoryGroup: 'audit', enabled: true }
+    ]
+  }
+}
+
+output id string = vault.id
 
 output uri string = vault.properties.vaultUri

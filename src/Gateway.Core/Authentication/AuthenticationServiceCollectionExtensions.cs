@@ -30,6 +30,7 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddOptions<CallerAuthenticationOptions>().Bind(configuration.GetSection(CallerAuthenticationOptions.SectionName));
         services.AddOptions<SignaturesOptions>()
             .Bind(configuration.GetSection(SignaturesOptions.SectionName))
+            .PostConfigure(o => ListSetting.AddFrom(configuration, "Signatures:Senders", o.Senders))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SignaturesOptions>, SignaturesOptionsValidator>();
@@ -41,6 +42,7 @@ public static class AuthenticationServiceCollectionExtensions
             return (signatures.SecretName, signatures.DevelopmentSecret);
         });
 
+        services.TryAddSingleton<SenderSecrets>();
         services.TryAddSingleton<IReplayStore, TableReplayStore>();
         services.TryAddSingleton<SignedRequestAuthenticator>();
         services.Replace(ServiceDescriptor.Singleton<IRequestAuthenticator>(sp =>
@@ -61,6 +63,10 @@ public static class AuthenticationServiceCollectionExtensions
                 if (SigningSecrets.TryRead(options.DevelopmentSecret) is null)
                     return ValidateOptionsResult.Fail($"Signatures:DevelopmentSecret must be at least {SigningSecrets.MinimumBytes} bytes.");
             }
+            if (options.Senders.FirstOrDefault(s => !SignaturesOptions.IsSenderId(s)) is { } badSender)
+                return ValidateOptionsResult.Fail($"Signatures:Senders: '{badSender}' is not a sender id (1-32 of a-z, 0-9 and -, not 'webhook').");
+            if (options.DevelopmentSenderSecrets.Count > 0 && !environment.IsDevelopment())
+                return ValidateOptionsResult.Fail("Signatures:DevelopmentSenderSecrets is only allowed in Development.");
             if (options.Enabled && vault.Value.VaultUri is null && string.IsNullOrEmpty(options.DevelopmentSecret))
                 return ValidateOptionsResult.Fail("Signatures:Enabled needs the signing secret: set KeyVault:VaultUri (or, in Development, Signatures:DevelopmentSecret).");
             return ValidateOptionsResult.Success;

@@ -16,6 +16,11 @@ public static class SignatureErrorCodes
     public const string Expired = "SIGNATURE_EXPIRED";
     /// <summary>Authentic, but <c>t</c> is further in the future than the tolerance (the sender's clock is ahead).</summary>
     public const string FromTheFuture = "SIGNATURE_FROM_THE_FUTURE";
+    /// <summary>
+    /// Authentic under <c>v1</c>, which covers the body only, but the request carries change metadata outside it
+    /// (<c>X-Change-*</c> headers, <c>?dry_run</c>) that anyone on the way could have added: sign with <c>v2</c>, or put it in <c>meta</c>.
+    /// </summary>
+    public const string UnsignedMetadata = "SIGNATURE_UNSIGNED_METADATA";
     /// <summary>Authentic and fresh, but already used once (by any instance).</summary>
     public const string Replayed = "SIGNATURE_REPLAYED";
 }

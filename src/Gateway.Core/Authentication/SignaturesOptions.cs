@@ -28,4 +28,20 @@ public sealed class SignaturesOptions
 
     /// <summary>Development only: a signing secret that stands in for the vault, like <c>KeyVault:DevelopmentCmaToken</c>.</summary>
     public string? DevelopmentSecret { get; set; }
+
+    /// <summary>
+    /// Named senders, each with a signing secret of its own: the vault secret <c>&lt;SecretName&gt;-&lt;id&gt;</c> (one or two
+    /// lines, as the shared one). A request names its sender with <c>k=&lt;id&gt;</c> in <c>X-Signature</c> and is recorded as
+    /// <c>signer:&lt;id&gt;</c>, so each sender can be told apart in the audit trail and trusted on its own
+    /// (<c>Approvals:TrustedCallers</c>). As one app setting, a comma-separated list.
+    /// </summary>
+    public List<string> Senders { get; set; } = [];
+
+    /// <summary>Development only: stand-ins for the named senders' vault secrets, by sender id.</summary>
+    public Dictionary<string, string> DevelopmentSenderSecrets { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>What a sender id looks like: short, lower case, so that <c>signer:&lt;id&gt;</c> is unambiguous.</summary>
+    public static bool IsSenderId(string id) =>
+        id is { Length: > 0 and <= 32 } && id != SignedRequestAuthenticator.CurrentSecretSigner && (char.IsAsciiLetterLower(id[0]) || char.IsAsciiDigit(id[0]))
+        && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }

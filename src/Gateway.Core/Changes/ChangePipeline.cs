@@ -98,7 +98,12 @@ public sealed class ChangePipeline(
         trace = trace.Including(read);
         if (read.Kind != DatoCmsReplyKind.Ok) return trace.Ends(UpstreamOutcomes.Of(read, wasWrite: false));
         var current = read.Token!;
+        // DatoCMS may resolve an id to a record of another spelling: what it answered about must be what was asked for.
+        if (!string.Equals(current.Id, change.TokenId, StringComparison.Ordinal))
+            return trace.Ends(Refused.Because(RefusalKind.Invalid, ErrorCodes.TokenIdMismatch,
+                "DatoCMS answered with another token than the one requested; nothing was written."));
         trace = trace with { Current = current };
+        if (policy.CheckSelf(current) is { } self) return trace.Ends(self);
 
         if (current.IsBuiltIn)
             return trace.Ends(Refused.Because(RefusalKind.Invalid, ErrorCodes.NonEditableAccessToken, "Built-in API tokens cannot be edited."));
@@ -132,6 +137,8 @@ public sealed class ChangePipeline(
 
         var written = await session.WriteAsync(change.TokenId, change.Requested, cancellationToken).ConfigureAwait(false);
         trace = trace.Including(written);
+        if (written.Kind == DatoCmsReplyKind.Ok && !string.Equals(written.Token!.Id, change.TokenId, StringComparison.Ordinal))
+            return trace.Ends(new Unknown(ErrorCodes.TokenIdMismatch, "DatoCMS answered the PUT with another token than the one requested; what it changed is not known."));
         return written.Kind == DatoCmsReplyKind.Ok
             ? trace.Ends(new Applied(written.Token!, trace.Diff, change.Meta.ExpiresAt))
             : trace.Ends(UpstreamOutcomes.Of(written, wasWrite: true));

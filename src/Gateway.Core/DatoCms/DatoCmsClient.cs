@@ -21,7 +21,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
     public Task<DatoCmsReply> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken)
     {
         var request = NewRequest(HttpMethod.Get, id, bearerToken);
-        return SendAsync(request, cancellationToken);
+        return SendAsync(request, bearerToken, cancellationToken);
     }
 
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         var request = NewRequest(HttpMethod.Put, id, bearerToken);
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(TokenJson.UpdateDocument(id, state)));
         request.Content.Headers.ContentType = JsonApiContentType;
-        return SendAsync(request, cancellationToken);
+        return SendAsync(request, bearerToken, cancellationToken);
     }
 
     private HttpRequestMessage NewRequest(HttpMethod method, string id, string bearerToken)
@@ -43,7 +43,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         return request;
     }
 
-    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -69,12 +69,12 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
 
             using (response)
             {
-                return await ReadAsync(response, AttemptCounter.Of(request), cancellationToken).ConfigureAwait(false);
+                return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, CancellationToken cancellationToken)
+    private static async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
@@ -84,7 +84,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         {
             JsonObject? document = null;
             try { document = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
-            return (document is null ? null : AccessTokenResource.TryRead(document)) is { } token
+            return (document is null ? null : AccessTokenResource.TryRead(document, bearerToken)) is { } token
                 ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Token = token }
                 : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, $"DatoCMS answered {status} with a body that is not an access_token document.") { Status = status, RequestId = requestId };
         }

@@ -26,4 +26,6 @@ public static class ErrorCodes
     public const string TokenBusy = "TOKEN_BUSY";
     public const string InternalError = "INTERNAL_ERROR";
     public const string RevertUnavailable = "REVERT_UNAVAILABLE";
+    /// <summary>DatoCMS answered about another token than the one requested (another spelling of its id resolved elsewhere).</summary>
+    public const string TokenIdMismatch = "TOKEN_ID_MISMATCH";
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Tokens;
 using AccessTokenGateway.Validation;
@@ -11,13 +12,15 @@ namespace AccessTokenGateway.Policy;
 /// The organisation's rules, evaluated before any write. <see cref="CheckRequest"/> needs only the request and
 /// runs before DatoCMS is asked anything; <see cref="CheckTransition"/> needs the token's current state.
 /// </summary>
-public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
+public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOptionsMonitor<ApprovalsOptions>? approvals = null)
 {
     private (string? Pattern, Regex? Regex) _ticket;
 
     public Refused? CheckRequest(ChangeDocument change)
     {
         var policy = options.CurrentValue;
+        if (policy.GatewayTokenId is { Length: > 0 } own && string.Equals(own, change.TokenId, StringComparison.Ordinal))
+            return GatewayToken();
         if (policy.ProtectedTokenIds.Contains(change.TokenId, StringComparer.Ordinal))
             return Refuse(PolicyCodes.ProtectedToken, "id", "This token is protected by policy: no change may be made to it through the gateway.");
         if (policy.AllowedRoleIds.Count > 0 && (change.Requested.RoleId is null || !policy.AllowedRoleIds.Contains(change.Requested.RoleId, StringComparer.Ordinal)))
@@ -25,6 +28,16 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
         if (TicketRegex(policy.TicketPattern) is { } regex && (change.Meta.Ticket is null || !IsMatch(regex, change.Meta.Ticket)))
             return Refuse(PolicyCodes.TicketRequired, "meta.ticket", $"Policy requires a ticket matching {policy.TicketPattern}.");
         return null;
+    }
+
+    /// <summary>
+    /// The token as DatoCMS describes it: the gateway's own CMA token (by configuration, or because DatoCMS's answer
+    /// carries the very secret the gateway authenticated with) is never changed through the gateway, on any path.
+    /// </summary>
+    public Refused? CheckSelf(AccessTokenResource current)
+    {
+        var own = options.CurrentValue.GatewayTokenId;
+        return current.IsTheBearer || (own is { Length: > 0 } && string.Equals(own, current.Id, StringComparison.Ordinal)) ? GatewayToken() : null;
     }
 
     public Refused? CheckTransition(TokenState before, ChangeDocument change, ChangeOrigin origin)
@@ -40,6 +53,20 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
             && (change.Meta.ApprovedBy is null || change.Meta.RequestedBy is null
                 || string.Equals(change.Meta.ApprovedBy, change.Meta.RequestedBy, StringComparison.OrdinalIgnoreCase)))
             return Refuse(PolicyCodes.ApprovalRequired, "meta.approved_by", "This change grants access: it needs requested_by and an approved_by that is someone else.");
+        if (policy.RequireDistinctApproverForEscalation)
+            return CheckApprover(change.Meta.ApprovedBy!, origin.Caller, approvals?.CurrentValue ?? new ApprovalsOptions());
+        return null;
+    }
+
+    /// <summary>An approval counts only from a caller trusted to assert one, and in the strict form only as that caller's own.</summary>
+    private static Refused? CheckApprover(string approvedBy, CallerIdentity caller, ApprovalsOptions trust)
+    {
+        if (!TrustedCallers.Contains(trust.TrustedCallers, caller))
+            return Refuse(PolicyCodes.ApproverNotTrusted, "meta.approved_by",
+                $"This caller ({caller.Kind}) is not configured to assert approvals (Approvals:TrustedCallers); the approval it names does not count.");
+        if (trust.RequireApproverIsCaller && TrustedCallers.PersonOf(caller) != approvedBy)
+            return Refuse(PolicyCodes.ApproverNotCaller, "meta.approved_by",
+                "Approvals must come from the approver itself (Approvals:RequireApproverIsCaller): approved_by must be the authenticated caller.");
         return null;
     }
 
@@ -58,6 +85,9 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options)
         try { return regex.IsMatch(value); }
         catch (RegexMatchTimeoutException) { return false; }
     }
+
+    private static Refused GatewayToken() =>
+        Refuse(PolicyCodes.GatewayToken, "id", "This is the gateway's own CMA token: changing it through the gateway could lock the gateway out of DatoCMS. Change it in DatoCMS directly.");
 
     private static Refused Refuse(string code, string field, string message) => Refused.Field(RefusalKind.Forbidden, code, field, "POLICY", message);
 }

@@ -19,4 +19,10 @@ public sealed class PolicyOptions
 
     /// <summary>When set, every change must carry a <c>ticket</c> matching this regular expression.</summary>
     public string? TicketPattern { get; set; }
+
+    /// <summary>
+    /// The id of the gateway's own CMA token, refused before DatoCMS is asked anything. Optional: the token is also
+    /// recognised when DatoCMS's answer carries the secret the gateway authenticated with.
+    /// </summary>
+    public string? GatewayTokenId { get; set; }
 }

@@ -48,8 +48,9 @@ public static class ChangeDocumentValidator
 
         using (document)
         {
-            if (!Ids.IsValid(routeId))
-                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "id", "VALIDATION_FORMAT", "The token id is not a DatoCMS id.");
+            // Before policy and the token's lock, which compare ids as text: one spelling per token.
+            if (!Ids.IsCanonical(routeId))
+                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "id", "VALIDATION_FORMAT", "The token id must be a DatoCMS id in its one spelling: decimal digits without sign, space or leading zero.");
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return Refused.Because(RefusalKind.Malformed, ErrorCodes.InvalidJsonBody, "The body must be a JSON object.");
@@ -138,8 +139,8 @@ public static class ChangeDocumentValidator
             return Bad("data.relationships.role.data must be {\"type\": \"role\", \"id\": \"…\"}.");
         if (!linkage.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "role")
             return Bad("data.relationships.role.data.type must be exactly \"role\".");
-        if (!linkage.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || !Ids.IsValid(id.GetString()))
-            return Bad("data.relationships.role.data.id must be a role id as a string.");
+        if (!linkage.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || !Ids.IsCanonical(id.GetString()))
+            return Bad("data.relationships.role.data.id must be a role id as a string: decimal digits without sign, space or leading zero.");
         return id.GetString()!;
     }
 

@@ -21,8 +21,8 @@ internal static class MetadataReader
             return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidMeta, "meta." + unknown, "VALIDATION_UNKNOWN_MEMBER");
 
         Refused? error = null;
-        var requestedBy = Text("requested_by", ChangeHeaders.RequestedBy, ValidationLimits.MaxPersonLength);
-        var approvedBy = Text("approved_by", ChangeHeaders.ApprovedBy, ValidationLimits.MaxPersonLength);
+        var requestedBy = Person("requested_by", ChangeHeaders.RequestedBy);
+        var approvedBy = Person("approved_by", ChangeHeaders.ApprovedBy);
         var reason = Text("reason", ChangeHeaders.Reason, ValidationLimits.MaxReasonLength);
         var ticket = Text("ticket", ChangeHeaders.Ticket, ValidationLimits.MaxTicketLength);
         if (error is not null) return error;
@@ -67,6 +67,15 @@ internal static class MetadataReader
             }
             var value = Pick(field, fromMeta, fromHeader);
             return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
+        // A person is kept in its one form (PersonNames), so that comparing two of them compares people, not spellings.
+        string? Person(string field, string header)
+        {
+            if (Text(field, header, ValidationLimits.MaxPersonLength) is not { } text) return null;
+            var (name, problem) = PersonNames.Normalise(text);
+            if (problem is not null) error ??= Invalid("meta." + field, "meta." + field + " " + problem, "VALIDATION_IDENTITY");
+            return name;
         }
 
         bool DryRun()
@@ -119,7 +128,7 @@ internal static class MetadataReader
         {
             const string hint = "meta.expected must be {\"name\", \"can_access_cda\", \"can_access_cda_preview\", \"can_access_cma\", \"role_id\"}: the state the approver saw.";
             if (TokenJson.FromOwnForm(v) is not { } state
-                || (state.RoleId is not null && !Ids.IsValid(state.RoleId))
+                || (state.RoleId is not null && !Ids.IsCanonical(state.RoleId))
                 || state.Name.Length > ValidationLimits.MaxNameLength)
                 return Fail<TokenState>("meta.expected", hint);
             return state;

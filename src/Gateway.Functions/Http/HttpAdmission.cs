@@ -32,12 +32,21 @@ public sealed class HttpAdmission(IRequestAuthenticator authenticator)
             return admitted with { NotAdmitted = Refused.Because(RefusalKind.TooLarge, ErrorCodes.RequestTooLarge, $"The body exceeds {ValidationLimits.MaxBodyBytes} bytes.") };
 
         var signature = request.Headers.TryGetValue(WebhookSignature.Header, out var signed) ? signed.ToString() : null;
-        var authenticated = await authenticator.AuthenticateAsync(signature, body, caller, cancellationToken);
+        var authenticated = await authenticator.AuthenticateAsync(signature, Signed(request, body), caller, cancellationToken);
         if (authenticated.Stop is { } unauthenticated) return admitted with { NotAdmitted = unauthenticated };
         admitted = admitted with { Origin = new ChangeOrigin(OriginKind.Caller, authenticated.Value!) };
 
         return ContentTypes.Check(request.ContentType) is { } unreadable ? admitted with { NotAdmitted = unreadable } : admitted;
     }
+
+    /// <summary>What a signature covers: every <c>X-Change-*</c> header, not only those the gateway reads today.</summary>
+    private static SignedRequest Signed(HttpRequest request, ReadOnlyMemory<byte> body) => new(
+        request.Method,
+        (request.PathBase + request.Path).Value ?? "",
+        request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+        request.Headers.Where(h => h.Key.StartsWith(SignedRequest.ChangeHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())).ToList(),
+        body);
 
     private static ChangeHeaders Headers(HttpRequest request)
     {

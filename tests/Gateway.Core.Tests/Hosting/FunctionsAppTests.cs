@@ -55,7 +55,34 @@ public sealed class FunctionsAppTests
         { "Development", new(), false },
         { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["DatoCms:BaseUrl"] = "not a url" }, false },
         { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:TicketPattern"] = "([" }, false },
+        // As the template sets them (every setting present, lists comma-separated, empty when unused).
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:ProtectedTokenIds"] = "", ["Policy:AllowedRoleIds"] = "",
+            ["Policy:TicketPattern"] = "", ["Policy:GatewayTokenId"] = "", ["Approvals:TrustedCallers"] = "", ["Approvals:RequireApproverIsCaller"] = "false" }, true },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Approvals:TrustedCallers"] = "signer:webhook, principal:aad:ci@contoso.com" }, true },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Approvals:TrustedCallers"] = "webhook" }, false },          // not <kind>:<id>
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Approvals:TrustedCallers:0"] = "anonymous:x" }, false },   // nobody can be trusted as anonymous
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:ProtectedTokenIds"] = "101,0312" }, false },        // a spelling that never matches
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:GatewayTokenId"] = "+102" }, false },
     };
+
+    [Fact]
+    public void A_list_setting_may_be_one_comma_separated_value_as_the_template_sets_it()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["KeyVault:DevelopmentCmaToken"] = "x",
+            ["Policy:ProtectedTokenIds"] = "101, 555", ["Policy:AllowedRoleIds:0"] = "34", ["Approvals:TrustedCallers"] = "signer:webhook,function_key:default",
+        });
+        builder.Services.AddAccessTokenGateway(builder.Configuration);
+        using var host = builder.Build();
+
+        var policy = host.Services.GetRequiredService<IOptions<AccessTokenGateway.Policy.PolicyOptions>>().Value;
+        var approvals = host.Services.GetRequiredService<IOptions<AccessTokenGateway.Policy.ApprovalsOptions>>().Value;
+        Assert.Equal(["101", "555"], policy.ProtectedTokenIds);
+        Assert.Equal(["34"], policy.AllowedRoleIds);
+        Assert.Equal(["signer:webhook", "function_key:default"], approvals.TrustedCallers);
+    }
 
     [Theory]
     [MemberData(nameof(StartUpCases))]

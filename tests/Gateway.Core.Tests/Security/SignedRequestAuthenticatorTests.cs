@@ -251,7 +251,7 @@ public sealed class SignedRequestAuthenticatorTests
 
     private static async Task<(CallerIdentity? Caller, Refusal? Error)> AuthenticateAsync(SignedRequestAuthenticator authenticator, Signed signed)
     {
-        var step = await authenticator.AuthenticateAsync(signed.Signature, signed.Body, signed.Caller, default);
+        var step = await authenticator.AuthenticateAsync(signed.Signature, SignedRequest.BodyOnly(signed.Body), signed.Caller, default);
         return step.Stop is { } stop
             ? (null, new Refusal(ErrorStatus.Of(stop), stop.Code!, (stop as Refused)?.Details ?? new System.Text.Json.Nodes.JsonObject { ["message"] = ((Unavailable)stop).Message }, stop.IsTransient))
             : (step.Value, null);

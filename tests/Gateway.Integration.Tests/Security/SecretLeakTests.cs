@@ -46,6 +46,7 @@ public sealed class SecretLeakTests(AzuriteFixture storage) : IAsyncLifetime
         {
             o.Settings["LocalHost:FunctionKeys:approval-workflow"] = SecondKey;
             o.Settings["Signatures:ReplayTableName"] = Signing.UniqueTable();
+            o.Settings["Approvals:TrustedCallers:1"] = "signer:webhook";
             configure(o);
             var more = o.Services;
             o.Services = services =>
