@@ -21,13 +21,17 @@ public sealed class ChangePolicyTests
     {
         var options = new PolicyOptions();
         configure?.Invoke(options);
-        return new ChangePolicy(new OptionsMonitorStub(options));
+        // The callers of these tests are trusted to assert approvals: who may approve is ApprovalPolicyTests' subject.
+        var approvals = new ApprovalsOptions { TrustedCallers = ["function_key:approval-tool", "queue:access-token-changes"] };
+        return new ChangePolicy(new OptionsMonitorStub(options), new ApprovalsMonitorStub(approvals));
     }
 
     private static ChangeDocument Change(string id = "312", TokenState? requested = null, string? requestedBy = null, string? approvedBy = null, string? ticket = null) =>
         new(id, requested ?? ReadOnly, new ChangeMetadata(RequestedBy: requestedBy, ApprovedBy: approvedBy, Ticket: ticket));
 
-    private static ChangeOrigin From(OriginKind kind) => new(kind, CallerIdentity.Anonymous);
+    private static ChangeOrigin From(OriginKind kind) => new(kind, kind == OriginKind.Caller
+        ? new CallerIdentity(CallerKinds.FunctionKey, "approval-tool")
+        : new CallerIdentity(CallerKinds.Queue, "access-token-changes"));
 
     private static void AssertRefused(Refused? refused, string code, string field)
     {
@@ -256,5 +260,12 @@ public sealed class ChangePolicyTests
         public PolicyOptions CurrentValue => value;
         public PolicyOptions Get(string? name) => value;
         public IDisposable? OnChange(Action<PolicyOptions, string?> listener) => null;
+    }
+
+    private sealed class ApprovalsMonitorStub(ApprovalsOptions value) : IOptionsMonitor<ApprovalsOptions>
+    {
+        public ApprovalsOptions CurrentValue => value;
+        public ApprovalsOptions Get(string? name) => value;
+        public IDisposable? OnChange(Action<ApprovalsOptions, string?> listener) => null;
     }
 }

@@ -145,15 +145,14 @@ public sealed class ValidationRuleTests
 
     public static TheoryData<string, string, string, Func<JsonObject, JsonObject>> DocumentsAtTheEdges()
     {
-        var longest = new string('7', 64);
+        var longest = new string('7', 18);
         return new()
         {
             { "a name of 255 characters", Id, "name", d => { d["data"]!["attributes"]!["name"] = new string('x', 255); return d; } },
             { "a name of letters in any script", Id, "name", d => { d["data"]!["attributes"]!["name"] = "Ünïcødé 名前 😀 e\u0301"; return d; } },
-            { "a route id of 64 characters", longest, "id", d => { d["data"]!["id"] = longest; return d; } },
-            { "a route id of letters, digits, - and _", "a-B_9", "id", d => { d["data"]!["id"] = "a-B_9"; return d; } },
-            { "a role id of 64 characters", Id, "role", d => { d["data"]!["relationships"]!["role"]!["data"]!["id"] = longest; return d; } },
-            { "a role id of letters, digits, - and _", Id, "role", d => { d["data"]!["relationships"]!["role"]!["data"]!["id"] = "r-B_9"; return d; } },
+            // Ids are DatoCMS's integers in their one spelling (no sign, no leading zero); the longest taken is 18 digits.
+            { "a route id of 18 digits", longest, "id", d => { d["data"]!["id"] = longest; return d; } },
+            { "a role id of 18 digits", Id, "role", d => { d["data"]!["relationships"]!["role"]!["data"]!["id"] = longest; return d; } },
             { "every flag on", Id, "flags", d => { foreach (var f in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" }) d["data"]!["attributes"]![f] = true; return d; } },
             { "every flag off", Id, "flags", d => { foreach (var f in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" }) d["data"]!["attributes"]![f] = false; return d; } },
             { "members in another order", Id, "order", _ => JsonNode.Parse("""{"meta":{},"data":{"relationships":{"role":{"data":{"id":"34","type":"role"}}},"attributes":{"can_access_cma":false,"can_access_cda_preview":false,"can_access_cda":true,"name":"Read-only API token"},"id":"312","type":"access_token"}}""")!.AsObject() },
