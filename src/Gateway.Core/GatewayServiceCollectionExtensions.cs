@@ -2,6 +2,7 @@ using AccessTokenGateway.Audit;
 using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Grants;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Storage;
@@ -25,7 +26,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddAudit(configuration);            // the audit queue, fail-closed
         services.AddCallerAuthentication(configuration); // Easy Auth principals, webhook signatures, the replay store
         services.AddChangePolicy(configuration);     // the organisation's rules
-        services.AddChangePipeline(configuration);   // locks, reverts, the pipeline itself
+        services.AddGrants(configuration);           // time-bound grants: the registry, the reverts queue, the sweeper
+        services.AddChangePipeline(configuration);   // locks, the pipeline itself
         return services;
     }
 
@@ -33,6 +35,9 @@ public static class GatewayServiceCollectionExtensions
     {
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName))
             .Validate(o => o.TicketPattern is null || IsRegex(o.TicketPattern), "Policy:TicketPattern is not a valid regular expression.")
+            .Validate(o => o.MaxGrantDuration > TimeSpan.Zero && o.MaxGrantDuration <= PolicyOptions.LongestGrantDuration
+                           && o.MaxGrantDurationByRole.Values.All(d => d > TimeSpan.Zero && d <= PolicyOptions.LongestGrantDuration),
+                "Policy:MaxGrantDuration (and each Policy:MaxGrantDurationByRole value) must be more than zero and at most 366 days.")
             .ValidateOnStart();
         services.AddSingleton<ChangePolicy>();
         return services;
@@ -43,7 +48,6 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<ChangesOptions>().Bind(configuration.GetSection(ChangesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ITokenLocks>(sp => new BlobTokenLocks(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IRevertScheduler, QueueRevertScheduler>();
         services.AddSingleton<ChangePipeline>();
         return services;
     }

@@ -26,4 +26,8 @@ public static class ErrorCodes
     public const string TokenBusy = "TOKEN_BUSY";
     public const string InternalError = "INTERNAL_ERROR";
     public const string RevertUnavailable = "REVERT_UNAVAILABLE";
+    /// <summary>A message on the reverts queue that the gateway did not seal, or that was altered: forged.</summary>
+    public const string RevertNotAuthentic = "REVERT_NOT_AUTHENTIC";
+    /// <summary>A revert message used before.</summary>
+    public const string RevertReplayed = "REVERT_REPLAYED";
 }

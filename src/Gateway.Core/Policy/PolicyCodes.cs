@@ -8,4 +8,6 @@ public static class PolicyCodes
     public const string TicketRequired = "POLICY_TICKET_REQUIRED";
     public const string ApprovalRequired = "POLICY_APPROVAL_REQUIRED";
     public const string QueueMayNotGrant = "POLICY_QUEUE_MAY_NOT_GRANT";
+    public const string ExpectedRequired = "POLICY_EXPECTED_REQUIRED";
+    public const string GrantTooLong = "POLICY_GRANT_TOO_LONG";
 }
