@@ -62,8 +62,16 @@ var queues = {
   changes: 'access-token-changes'
   poison: 'access-token-changes-poison'
   audit: 'access-token-audit'
+  // Reverts of expiring grants: only the app may write here (no sender role on them), and every message is sealed.
+  reverts: 'access-token-grant-reverts'
+  revertsPoison: 'access-token-grant-reverts-poison'
 }
 var replayTableName = 'replayedsignatures'
+// The grant registry (state of record of every time-bound grant) and the revert messages already used.
+var grantTables = {
+  grants: 'grants'
+  consumedReverts: 'grantreverts'
+}
 var leaseContainerName = 'token-leases'
 var deploymentContainerName = 'app-package-${take(names.functionApp, 32)}-${take(uniqueString(names.functionApp, resourceToken), 7)}'
 
@@ -91,8 +99,8 @@ module storage 'core/storage/storage-account.bicep' = {
     location: location
     tags: tags
     containers: [deploymentContainerName, leaseContainerName]
-    queues: [queues.changes, queues.poison, queues.audit]
-    tables: [replayTableName]
+    queues: [queues.changes, queues.poison, queues.audit, queues.reverts, queues.revertsPoison]
+    tables: [replayTableName, grantTables.grants, grantTables.consumedReverts]
   }
 }
 
@@ -125,7 +133,7 @@ module rbac 'app/rbac.bicep' = {
     appPrincipalId: identity.outputs.principalId
     keyVaultName: names.keyVault
     storageAccountName: names.storage
-    appQueueNames: [queues.changes, queues.poison, queues.audit]
+    appQueueNames: [queues.changes, queues.poison, queues.audit, queues.reverts, queues.revertsPoison]
     changeQueueName: queues.changes
     operatorQueueNames: [queues.audit, queues.poison]
     applicationInsightsName: names.applicationInsights
@@ -161,6 +169,8 @@ module api 'app/api.bicep' = {
       signaturesEnabled: signaturesEnabled
       signingSecretName: 'webhook-signing-secret'
       queueMayGrant: false
+      revertKeySecretName: 'grant-revert-key'
+      maxGrantDuration: '30.00:00:00'
     }
   }
 }
@@ -179,4 +189,5 @@ output AZURE_STORAGE_ACCOUNT_NAME string = names.storage
 output AZURE_CHANGE_QUEUE_NAME string = queues.changes
 output AZURE_POISON_QUEUE_NAME string = queues.poison
 output AZURE_AUDIT_QUEUE_NAME string = queues.audit
+output AZURE_GRANT_REVERTS_QUEUE_NAME string = queues.reverts
 output APPLICATIONINSIGHTS_NAME string = names.applicationInsights

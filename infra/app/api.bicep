@@ -65,6 +65,12 @@ type gatewaySettings = {
 
   @description('Whether a change arriving on the queue may grant access (escalate).')
   queueMayGrant: bool
+
+  @description('Name of the Key Vault secret holding the key revert messages are sealed with.')
+  revertKeySecretName: string
+
+  @description('The longest an expiring grant may last (TimeSpan).')
+  maxGrantDuration: string
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -136,6 +142,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Signatures__Enabled', value: gateway.signaturesEnabled ? 'true' : 'false' }
         { name: 'Signatures__SecretName', value: gateway.signingSecretName }
         { name: 'Policy__QueueMayGrant', value: gateway.queueMayGrant ? 'true' : 'false' }
+        { name: 'Policy__MaxGrantDuration', value: gateway.maxGrantDuration }
+        { name: 'Grants__RevertKeySecretName', value: gateway.revertKeySecretName }
       ]
     }
     functionAppConfig: {
