@@ -178,7 +178,8 @@ internal static partial class ReferenceValidator
     {
         if (value.ValueKind != JsonValueKind.String || !ExpiryPattern().IsMatch(value.GetString()!)) return false;
         if (!DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)) return false;
-        return at > now && at - now <= TimeSpan.FromDays(7);
+        // The validator's own bound; how far ahead a grant may really end is policy (Policy:MaxGrantDuration).
+        return at > now && at - now <= TimeSpan.FromDays(366);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
