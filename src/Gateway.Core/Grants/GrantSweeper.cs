@@ -16,6 +16,14 @@ public sealed class GrantSweeper(IGrantRegistry registry, GrantReverter reverter
 {
     public const string Trigger = "grant-sweeper";
 
+    /// <summary>
+    /// How long a used revert message is remembered as used. Far beyond its grant's hop (7 days): a replay after that
+    /// finds its grant ended, or is judged by the registry like any reminder, and still cannot make a revert happen early.
+    /// </summary>
+    public static readonly TimeSpan ConsumedMemory = TimeSpan.FromDays(30);
+
+    private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
+
     public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -39,9 +47,25 @@ public sealed class GrantSweeper(IGrantRegistry registry, GrantReverter reverter
             ended += run.Ended;
             if (run.Failure is not null) failed++;
         }
+        await ForgetOldMessagesAsync(now, cancellationToken).ConfigureAwait(false);
         if (due.Count > 0)
             logger.LogInformation("Grant sweep: {Due} grant fields due, {Ended} grants ended, {Failed} tokens still owed", due.Count, ended, failed);
         return new SweepResult(due.Count, ended, failed);
+    }
+
+    /// <summary>At most hourly per instance, and best effort: a used message kept longer only takes room.</summary>
+    private async Task ForgetOldMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now < _nextForget) return;
+        _nextForget = now + TimeSpan.FromHours(1);
+        try
+        {
+            await registry.ForgetConsumedAsync(now - ConsumedMemory, 100, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DependencyUnavailableException)
+        {
+            // The next hour's sweep tries again.
+        }
     }
 
     private async Task ReportIfOverdueAsync(IReadOnlyList<Grant> rows, DateTimeOffset now, CancellationToken cancellationToken)

@@ -32,4 +32,7 @@ public interface IGrantRegistry
 
     /// <summary>Whether a revert message was used before.</summary>
     Task<bool> WasConsumedAsync(string nonce, CancellationToken cancellationToken);
+
+    /// <summary>Forgets up to <paramref name="max"/> used messages recorded before <paramref name="before"/>; how many it forgot.</summary>
+    Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);
 }

@@ -24,7 +24,7 @@ public sealed class QueueRevertQueue(
 
     public async Task SendAsync(RevertMessage message, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        var sealedMessage = RevertMessageSigner.Seal(message, await key.GetAsync(cancellationToken).ConfigureAwait(false));
+        var sealedMessage = RevertMessageSigner.Seal(message, RevertMessageSigner.Usable(await key.GetAsync(cancellationToken).ConfigureAwait(false)));
         // Whole seconds, rounded up: a revert never comes before its time.
         var seconds = Math.Ceiling(Math.Clamp((due - time.GetUtcNow()).TotalSeconds, 0, LongestDelay.TotalSeconds));
         try

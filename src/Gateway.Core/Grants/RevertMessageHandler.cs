@@ -35,7 +35,7 @@ public sealed class RevertMessageHandler(
     {
         try
         {
-            var secret = await key.GetAsync(cancellationToken).ConfigureAwait(false);
+            var secret = RevertMessageSigner.Usable(await key.GetAsync(cancellationToken).ConfigureAwait(false));
             var message = RevertMessageSigner.Open(body.Span, secret);
             if (message is null)
                 return await RefuseAsync(body, messageId, ErrorCodes.RevertNotAuthentic, "The message is not a revert this gateway sealed: forged or altered. Nothing was changed.", cancellationToken).ConfigureAwait(false);

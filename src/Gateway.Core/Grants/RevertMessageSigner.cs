@@ -20,6 +20,11 @@ public static class RevertMessageSigner
 
     private static readonly string[] Members = ["v", "grant_id", "token_id", "expires_at", "nonce", "attempt", "mac"];
 
+    /// <summary>The key as read from the vault, if it is long enough to seal with; a short one is never used.</summary>
+    public static string Usable(string key) => Encoding.UTF8.GetByteCount(key) >= MinimumKeyBytes
+        ? key
+        : throw new Outcomes.DependencyUnavailableException(Outcomes.Dependency.KeyVault, $"The revert key is shorter than {MinimumKeyBytes} bytes and is not used.");
+
     public static byte[] Seal(RevertMessage message, string key)
     {
         var node = new JsonObject

@@ -77,6 +77,30 @@ public sealed class TableGrantRegistry(TableServiceClient tables) : IGrantRegist
     public Task<bool> WasConsumedAsync(string nonce, CancellationToken cancellationToken) => RunAsync(async () =>
         (await _consumed.GetEntityIfExistsAsync<TableEntity>(nonce[..2], nonce, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue);
 
+    public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken) => RunAsync(async () =>
+    {
+        var forgotten = 0;
+        var old = _consumed.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ConsumedAt lt {before.ToUniversalTime()}"),
+            maxPerPage: max, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
+        await foreach (var page in old.AsPages().ConfigureAwait(false))
+        {
+            foreach (var row in page.Values)
+            {
+                try
+                {
+                    await _consumed.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false);
+                    forgotten++;
+                }
+                catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    // Forgotten by another instance meanwhile.
+                }
+            }
+            break;
+        }
+        return forgotten;
+    });
+
     private Task<IReadOnlyList<Grant>> QueryAsync(string? filter, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Grant>>(async () =>
     {
         var grants = new List<Grant>();

@@ -49,6 +49,8 @@ public sealed class InMemoryGrantRegistry : IGrantRegistry
 
     public Task<bool> WasConsumedAsync(string nonce, CancellationToken cancellationToken) => Run("consumed?", () => _consumed.Contains(nonce));
 
+    public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken) => Run("forget", () => 0);
+
     private Task<T> Run<T>(string call, Func<T> operation)
     {
         lock (_gate)

@@ -31,6 +31,13 @@ public sealed class RevertMessageSignerTests
     }
 
     [Fact]
+    public void A_key_shorter_than_32_bytes_is_never_used()
+    {
+        Assert.Throws<AccessTokenGateway.Outcomes.DependencyUnavailableException>(() => RevertMessageSigner.Usable("short"));
+        Assert.Equal(Key, RevertMessageSigner.Usable(Key));
+    }
+
+    [Fact]
     public void Another_key_or_another_form_is_refused()
     {
         var node = JsonNode.Parse(RevertMessageSigner.Seal(Message, Key))!;
