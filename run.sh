@@ -91,12 +91,18 @@ wait_for_port "$AZURITE_QUEUE_PORT"
 wait_for_port "$AZURITE_TABLE_PORT"
 wait_for_port "$SIMULATOR_PORT"
 
+# Revert messages are sealed with this key; Azurite is in memory, so a fresh one each run loses nothing.
+revert_key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# The example below grants preview access for an hour (GNU date, then BSD date).
+expires_at=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -v+1H +%Y-%m-%dT%H:%M:%SZ)
+
 DOTNET_ENVIRONMENT=Development \
 AzureWebJobsStorage="$storage" \
 DatoCms__BaseUrl="http://127.0.0.1:$SIMULATOR_PORT" \
 KeyVault__DevelopmentCmaToken="$SIMULATOR_TOKEN" \
 LocalHost__FunctionKeys__default="$FUNCTION_KEY" \
 Approvals__TrustedCallers="function_key:default" \
+Grants__DevelopmentRevertKey="$revert_key" \
   dotnet tools/Gateway.LocalHost/bin/Debug/net10.0/Gateway.LocalHost.dll --urls "http://127.0.0.1:$GATEWAY_PORT" --environment Development &
 pids+=($!)
 wait_for_port "$GATEWAY_PORT"
@@ -106,15 +112,18 @@ cat <<MSG
 Access Token Gateway is running locally.
   gateway     http://127.0.0.1:$GATEWAY_PORT/api      (function key: $FUNCTION_KEY; its caller may assert approvals)
   simulator   http://127.0.0.1:$SIMULATOR_PORT          (DatoCMS CMA; bearer token: $SIMULATOR_TOKEN)
-  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit)
+  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit, access-token-grant-reverts)
   editable token id: 312   built-in token id: 100   roles: 34 Editor, 35 Admin, 36 Viewer
 
-Update token 312 through the gateway (grants preview access, so it names a requester and a different approver):
+Grant token 312 preview access for an hour through the gateway (an escalation: it names a requester, a different
+approver and the state the approver saw; at expires_at the gateway revokes it again):
 
 curl -sS -X PUT "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" \\
   -H "x-functions-key: $FUNCTION_KEY" \\
   -H "Content-Type: application/vnd.api+json" \\
-  --data-binary '{"data":{"type":"access_token","id":"312","attributes":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":true,"can_access_cma":false},"relationships":{"role":{"data":{"type":"role","id":"34"}}}},"meta":{"requested_by":"alice@example.com","approved_by":"bob@example.com","reason":"Preview for the launch"}}'
+  --data-binary '{"data":{"type":"access_token","id":"312","attributes":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":true,"can_access_cma":false},"relationships":{"role":{"data":{"type":"role","id":"34"}}}},"meta":{"requested_by":"alice@example.com","approved_by":"bob@example.com","reason":"Preview for the launch","expected":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"},"expires_at":"$expires_at"}}'
+
+List the grants in force:    curl -sS "http://127.0.0.1:$GATEWAY_PORT/api/grants" -H "x-functions-key: $FUNCTION_KEY"
 
 Read the audit trail:        ${queue_scripts}npm run audit:tail
 Send a change as an event:   ${queue_scripts}npm run event:send -- 312 --name "Renamed by an event"

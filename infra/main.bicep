@@ -49,6 +49,15 @@ param policyQueueMayGrant bool = false
 @description('Policy: a regular expression every change\'s ticket must match; empty requires none.')
 param policyTicketPattern string = ''
 
+@description('Policy: an escalation must carry meta.expected, the state the approver saw.')
+param policyRequireExpectedForEscalation bool = true
+
+@description('Policy: the longest an expiring grant may last (TimeSpan, at most 366 days).')
+param policyMaxGrantDuration string = '30.00:00:00'
+
+@description('Policy: per role id, the longest a grant assigning that role may last, comma-separated <role id>=<TimeSpan> (e.g. 35=1.00:00:00).')
+param policyMaxGrantDurationByRole string = ''
+
 @description('Policy: the id of the gateway\'s own CMA token, refused before DatoCMS is asked (it is also recognised by its secret).')
 param policyGatewayTokenId string = ''
 
@@ -99,8 +108,16 @@ var queues = {
   changes: 'access-token-changes'
   poison: 'access-token-changes-poison'
   audit: 'access-token-audit'
+  // Reverts of expiring grants: only the app may write here (no sender role on them), and every message is sealed.
+  reverts: 'access-token-grant-reverts'
+  revertsPoison: 'access-token-grant-reverts-poison'
 }
 var replayTableName = 'replayedsignatures'
+// The grant registry (state of record of every time-bound grant) and the revert messages already used.
+var grantTables = {
+  grants: 'grants'
+  consumedReverts: 'grantreverts'
+}
 var leaseContainerName = 'token-leases'
 var deploymentContainerName = 'app-package-${take(names.functionApp, 32)}-${take(uniqueString(names.functionApp, resourceToken), 7)}'
 
@@ -137,8 +154,8 @@ module storage 'core/storage/storage-account.bicep' = {
     location: location
     tags: tags
     containers: [deploymentContainerName, leaseContainerName]
-    queues: [queues.changes, queues.poison, queues.audit]
-    tables: [replayTableName]
+    queues: [queues.changes, queues.poison, queues.audit, queues.reverts, queues.revertsPoison]
+    tables: [replayTableName, grantTables.grants, grantTables.consumedReverts]
     privateNetworking: privateNetworking
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
@@ -202,7 +219,7 @@ module rbac 'app/rbac.bicep' = {
     appPrincipalId: identity.outputs.principalId
     keyVaultName: names.keyVault
     storageAccountName: names.storage
-    appQueueNames: [queues.changes, queues.poison, queues.audit]
+    appQueueNames: [queues.changes, queues.poison, queues.audit, queues.reverts, queues.revertsPoison]
     changeQueueName: queues.changes
     operatorQueueNames: [queues.audit, queues.poison]
     applicationInsightsName: names.applicationInsights
@@ -248,6 +265,10 @@ module api 'app/api.bicep' = {
       trustedCallers: approvalsTrustedCallers
       requireApproverIsCaller: approvalsRequireApproverIsCaller
       trustAppServicePrincipal: authenticationTrustAppServicePrincipal
+      requireExpectedForEscalation: policyRequireExpectedForEscalation
+      maxGrantDuration: policyMaxGrantDuration
+      maxGrantDurationByRole: policyMaxGrantDurationByRole
+      revertKeySecretName: 'grant-revert-key'
     }
   }
 }
@@ -266,4 +287,5 @@ output AZURE_STORAGE_ACCOUNT_NAME string = names.storage
 output AZURE_CHANGE_QUEUE_NAME string = queues.changes
 output AZURE_POISON_QUEUE_NAME string = queues.poison
 output AZURE_AUDIT_QUEUE_NAME string = queues.audit
+output AZURE_GRANT_REVERTS_QUEUE_NAME string = queues.reverts
 output APPLICATIONINSIGHTS_NAME string = names.applicationInsights

@@ -88,6 +88,7 @@ internal static class ColdHostPhase
                     ["AzureWebJobsStorage"] = storage.ConnectionString,
                     ["DatoCms__BaseUrl"] = simulator.BaseUrl.ToString(),
                     ["KeyVault__DevelopmentCmaToken"] = Changes.CmaToken,
+                    ["Grants__DevelopmentRevertKey"] = "benchmark-grant-revert-key-0123456789abcdef",
                     ["LocalHost__FunctionKeys__default"] = FunctionKey,
                     ["DOTNET_gcServer"] = serverGc ? "1" : "0",
                 },

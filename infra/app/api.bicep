@@ -95,6 +95,17 @@ type gatewaySettings = {
 
   @description('Authentication: believe Easy Auth\'s principal headers.')
   trustAppServicePrincipal: bool
+  @description('Name of the Key Vault secret holding the key revert messages are sealed with.')
+  revertKeySecretName: string
+
+  @description('The longest an expiring grant may last (TimeSpan).')
+  maxGrantDuration: string
+
+  @description('Per role id, the longest a grant assigning that role may last: comma-separated <role id>=<TimeSpan>.')
+  maxGrantDurationByRole: string
+
+  @description('Policy: an escalation must carry meta.expected.')
+  requireExpectedForEscalation: bool
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -178,6 +189,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Approvals__TrustedCallers', value: gateway.trustedCallers }
         { name: 'Approvals__RequireApproverIsCaller', value: gateway.requireApproverIsCaller ? 'true' : 'false' }
         { name: 'Authentication__TrustAppServicePrincipal', value: gateway.trustAppServicePrincipal ? 'true' : 'false' }
+        { name: 'Policy__RequireExpectedForEscalation', value: gateway.requireExpectedForEscalation ? 'true' : 'false' }
+        { name: 'Policy__MaxGrantDuration', value: gateway.maxGrantDuration }
+        { name: 'Policy__MaxGrantDurationByRole', value: gateway.maxGrantDurationByRole }
+        { name: 'Grants__RevertKeySecretName', value: gateway.revertKeySecretName }
       ]
     }
     functionAppConfig: {

@@ -60,7 +60,8 @@ module appBlobOwner '../core/security/role-storage-account.bicep' = {
 }
 
 // Per queue, not account-wide: the trigger peeks, dequeues, updates visibility and deletes; the
-// poison move adds (and creates the poison queue if missing); audit and scheduled reverts add.
+// poison move adds (and creates the poison queue if missing); audit records and grant reverts add.
+// The reverts queues are the app's alone: no other principal gets any role on them.
 module appQueueContributor '../core/security/role-storage-queue.bicep' = [
   for queueName in appQueueNames: {
     name: 'role-app-queue-data-contributor-${queueName}'
@@ -74,7 +75,7 @@ module appQueueContributor '../core/security/role-storage-queue.bicep' = [
   }
 ]
 
-// Replay protection rows, and the host's diagnostic-event tables (it creates them per month).
+// Replay protection rows, the grant registry, and the host's diagnostic-event tables (it creates them per month).
 module appTableContributor '../core/security/role-storage-account.bicep' = {
   name: 'role-app-storage-table-data-contributor'
   params: {

@@ -2,6 +2,7 @@ using AccessTokenGateway.Audit;
 using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Grants;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Storage;
@@ -26,7 +27,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddAudit(configuration);            // the audit queue, fail-closed
         services.AddCallerAuthentication(configuration); // Easy Auth principals, webhook signatures, the replay store
         services.AddChangePolicy(configuration);     // the organisation's rules
-        services.AddChangePipeline(configuration);   // locks, reverts, the pipeline itself
+        services.AddGrants(configuration);           // time-bound grants: the registry, the reverts queue, the sweeper
+        services.AddChangePipeline(configuration);   // locks, the pipeline itself
         return services;
     }
 
@@ -37,11 +39,16 @@ public static class GatewayServiceCollectionExtensions
             {
                 ListSetting.AddFrom(configuration, "Policy:ProtectedTokenIds", o.ProtectedTokenIds);
                 ListSetting.AddFrom(configuration, "Policy:AllowedRoleIds", o.AllowedRoleIds);
+                ListSetting.AddPairsFrom(configuration, "Policy:MaxGrantDurationByRole", o.MaxGrantDurationByRole);
             })
             .Validate(o => o.TicketPattern is null || IsRegex(o.TicketPattern), "Policy:TicketPattern is not a valid regular expression.")
             // Ids are compared as text: a spelling DatoCMS would resolve to the same token ("0312") must not stand in a list.
-            .Validate(o => o.ProtectedTokenIds.All(Ids.IsCanonical) && o.AllowedRoleIds.All(Ids.IsCanonical) && (string.IsNullOrEmpty(o.GatewayTokenId) || Ids.IsCanonical(o.GatewayTokenId)),
-                "Policy:ProtectedTokenIds, Policy:AllowedRoleIds and Policy:GatewayTokenId take ids in their one spelling: decimal digits without sign, space or leading zero.")
+            .Validate(o => o.ProtectedTokenIds.All(Ids.IsCanonical) && o.AllowedRoleIds.All(Ids.IsCanonical) && (string.IsNullOrEmpty(o.GatewayTokenId) || Ids.IsCanonical(o.GatewayTokenId))
+                           && o.MaxGrantDurationByRole.Keys.All(Ids.IsCanonical),
+                "Policy:ProtectedTokenIds, Policy:AllowedRoleIds, Policy:GatewayTokenId and Policy:MaxGrantDurationByRole take ids in their one spelling: decimal digits without sign, space or leading zero.")
+            .Validate(o => o.MaxGrantDuration > TimeSpan.Zero && o.MaxGrantDuration <= PolicyOptions.LongestGrantDuration
+                           && o.MaxGrantDurationByRole.Values.All(d => d > TimeSpan.Zero && d <= PolicyOptions.LongestGrantDuration),
+                "Policy:MaxGrantDuration (and each Policy:MaxGrantDurationByRole value) must be more than zero and at most 366 days.")
             .ValidateOnStart();
         services.AddOptions<ApprovalsOptions>().Bind(configuration.GetSection(ApprovalsOptions.SectionName))
             .PostConfigure(o => ListSetting.AddFrom(configuration, "Approvals:TrustedCallers", o.TrustedCallers))
@@ -57,7 +64,6 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<ChangesOptions>().Bind(configuration.GetSection(ChangesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ITokenLocks>(sp => new BlobTokenLocks(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IRevertScheduler, QueueRevertScheduler>();
         services.AddSingleton<ChangePipeline>();
         return services;
     }

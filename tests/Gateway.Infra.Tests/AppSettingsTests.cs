@@ -48,6 +48,8 @@ public class AppSettingsTests
     [InlineData("KeyVault__CmaTokenSecretName", "datocms-cma-token")]
     [InlineData("KeyVault__CacheDuration", "00:05:00")]
     [InlineData("Signatures__SecretName", "webhook-signing-secret")]
+    [InlineData("Grants__RevertKeySecretName", "grant-revert-key")]
+    [InlineData("Policy__MaxGrantDuration", "30.00:00:00")]
     public void Gateway_settings_have_their_documented_values(string setting, string expected)
     {
         Assert.Equal(expected, FunctionApp.LiteralSetting(setting));

@@ -34,9 +34,9 @@ public partial class SecurityTests
     {
         var storage = ArmTemplate.Main.OfType("Microsoft.Resources/deployments").Single(d => d.Name == "storage");
         Assert.Equal(
-            ["access-token-audit", "access-token-changes", "access-token-changes-poison"],
+            ["access-token-audit", "access-token-changes", "access-token-changes-poison", "access-token-grant-reverts", "access-token-grant-reverts-poison"],
             Strings(storage, "queues").Order(StringComparer.Ordinal));
-        Assert.Equal(["replayedsignatures"], Strings(storage, "tables"));
+        Assert.Equal(["grantreverts", "grants", "replayedsignatures"], Strings(storage, "tables").Order(StringComparer.Ordinal));
         // token-leases, and the deployment package container (its name is computed at deployment).
         var containers = storage.ModuleArgument("containers").EnumerateArray().Select(v => storage.Resolve(v)?.GetString()).ToList();
         Assert.Equal(2, containers.Count);
@@ -114,14 +114,27 @@ public partial class SecurityTests
     }
 
     [Fact]
-    public void The_app_identity_gets_queue_roles_on_its_three_queues_only()
+    public void The_app_identity_gets_queue_roles_on_its_own_queues_only()
     {
         var rbac = ArmTemplate.Main.OfType("Microsoft.Resources/deployments").Single(d => d.Name == "rbac");
         Assert.Equal(
-            ["access-token-audit", "access-token-changes", "access-token-changes-poison"],
+            ["access-token-audit", "access-token-changes", "access-token-changes-poison", "access-token-grant-reverts", "access-token-grant-reverts-poison"],
             Strings(rbac, "appQueueNames").Order(StringComparer.Ordinal));
         Assert.Equal(["access-token-audit", "access-token-changes-poison"], Strings(rbac, "operatorQueueNames").Order(StringComparer.Ordinal));
         Assert.Equal("access-token-changes", rbac.Resolve(rbac.ModuleArgument("changeQueueName"))?.GetString());
+    }
+
+    [Fact]
+    public void Nobody_but_the_app_gets_a_role_on_the_reverts_queues()
+    {
+        // A revert message is the gateway's own: an event sender or an operator able to write there could try to
+        // forge one (they are sealed too, but the first line is that nobody else can add one).
+        var rbac = ArmTemplate.Main.OfType("Microsoft.Resources/deployments").Single(d => d.Name == "rbac");
+        Assert.DoesNotContain(Strings(rbac, "operatorQueueNames"), q => q.Contains("grant-reverts", StringComparison.Ordinal));
+        Assert.DoesNotContain("grant-reverts", rbac.Resolve(rbac.ModuleArgument("changeQueueName"))?.GetString(), StringComparison.Ordinal);
+        var senderModule = Resources(rbac.Properties.GetProperty("template"))
+            .Single(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == "role-sender-queue-data-message-sender");
+        Assert.Equal("[parameters('changeQueueName')]", senderModule.GetProperty("properties").GetProperty("parameters").GetProperty("queueName").GetProperty("value").GetString());
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public sealed class HarnessOptions
     public TimeProvider? TimeProvider { get; set; }
     public Action<IServiceCollection>? Services { get; set; }
     public bool StartQueueListener { get; set; } = true;
+    /// <summary>Run the app's timer functions (the grant sweeper) on the local host's interval; off by default, so tests call them.</summary>
+    public bool RunTimers { get; set; }
 }
 
 /// <summary>
@@ -39,6 +41,9 @@ public sealed class GatewayHarness : IAsyncDisposable
     public const string FunctionKey = "test-function-key-0f3c9a";
     public const string CmaSecretName = "datocms-cma-token";
     public const string CmaToken = "sim-cma-token";
+    /// <summary>The revert key: the vault's <c>grant-revert-key</c>, or the Development stand-in.</summary>
+    public const string RevertKey = "harness-grant-revert-key-0123456789abcdef";
+    public const string RevertKeySecretName = "grant-revert-key";
 
     private readonly bool _ownsSimulator, _ownsVault;
     private readonly List<JsonObject> _audit = [];
@@ -68,6 +73,7 @@ public sealed class GatewayHarness : IAsyncDisposable
         var simulator = options.SharedSimulator ?? await SimulatorServer.StartAsync(options.SimulatorOptions);
         var vault = options.SharedVault ?? (options.UseKeyVault ? await FakeKeyVault.StartAsync() : null);
         vault?.SetSecret(CmaSecretName, CmaToken);
+        vault?.SetSecret(RevertKeySecretName, RevertKey);
         var logs = new LogCapture();
 
         var settings = new Dictionary<string, string?>
@@ -81,6 +87,8 @@ public sealed class GatewayHarness : IAsyncDisposable
             ["KeyVault:VaultUri"] = vault?.VaultUri.ToString(),
             ["KeyVault:DevelopmentCmaToken"] = vault is null ? CmaToken : null,
             ["KeyVault:CmaTokenSecretName"] = CmaSecretName,
+            ["Grants:DevelopmentRevertKey"] = vault is null ? RevertKey : null,
+            ["LocalHost:Timers:Enabled"] = options.RunTimers ? "true" : "false",
         };
         foreach (var (key, value) in options.Settings) settings[key] = value;
 
@@ -117,6 +125,8 @@ public sealed class GatewayHarness : IAsyncDisposable
     public QueueClient AuditQueue => Storage.Queue(AccessTokenGateway.Changes.QueueNames.Audit);
     public QueueClient ChangeQueue => Storage.Queue(AccessTokenGateway.Changes.QueueNames.Changes);
     public QueueClient PoisonQueue => Storage.Queue(AccessTokenGateway.Changes.QueueNames.ChangesPoison);
+    public QueueClient RevertQueue => Storage.Queue(AccessTokenGateway.Changes.QueueNames.GrantReverts);
+    public QueueClient RevertPoisonQueue => Storage.Queue(AccessTokenGateway.Changes.QueueNames.GrantRevertsPoison);
 
     /// <summary>Every audit record read from the queue so far (reading removes them from the queue; they are kept here).</summary>
     public async Task<IReadOnlyList<JsonObject>> AuditRecordsAsync()

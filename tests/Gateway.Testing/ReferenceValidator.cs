@@ -174,12 +174,13 @@ public static partial class ReferenceValidator
         && value.TryGetProperty("role_id", out var role) && (role.ValueKind == JsonValueKind.Null || role.ValueKind == JsonValueKind.String && IsId(role.GetString()))
         && Flags.All(f => value.TryGetProperty(f, out var flag) && IsBoolean(flag));
 
-    /// <summary>An RFC 3339 date-time with an offset, in the future, at most 7 days ahead.</summary>
+    /// <summary>An RFC 3339 date-time with an offset, in the future, at most 366 days ahead (policy bounds grants further).</summary>
     private static bool IsExpiry(JsonElement value, DateTimeOffset now)
     {
         if (value.ValueKind != JsonValueKind.String || !ExpiryPattern().IsMatch(value.GetString()!)) return false;
         if (!DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)) return false;
-        return at > now && at - now <= TimeSpan.FromDays(7);
+        // The validator's own bound; how far ahead a grant may really end is policy (Policy:MaxGrantDuration).
+        return at > now && at - now <= TimeSpan.FromDays(366);
     }
 
     // A token or role id in its one spelling: decimal, no leading zero.

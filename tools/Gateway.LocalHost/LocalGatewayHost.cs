@@ -1,5 +1,6 @@
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.Functions;
+using AccessTokenGateway.Functions.Grants;
 using AccessTokenGateway.Functions.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -10,8 +11,8 @@ namespace AccessTokenGateway.LocalHost;
 
 /// <summary>
 /// Serves the Functions app's own function classes where Azure Functions Core Tools cannot be installed:
-/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, function keys checked), the queue trigger on the WebJobs SDK's
-/// storage-queue listener configured from the same host.json. Tests start it in-process on a port chosen at run time.
+/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, function keys checked), the queue triggers on the
+/// WebJobs SDK's storage-queue listener configured from the same host.json, the timer functions on an interval. Tests start it in-process on a port chosen at run time.
 /// </summary>
 public static class LocalGatewayHost
 {
@@ -35,6 +36,7 @@ public static class LocalGatewayHost
         builder.Services.AddSingleton(sp => FunctionKeys.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddHostedService<QueueProvisioner>();            // local queues exist before the listener polls
         builder.AddQueueTriggerListener(hostJson);                         // the Functions runtime's queue listener
+        TimerFunctionsService.Register(builder.Services, typeof(AccessTokensFunction).Assembly); // timer functions, on an interval
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -45,6 +47,11 @@ public static class LocalGatewayHost
         app.MapPut("/api/access_tokens/{id}", async (HttpContext context, string id, AccessTokensFunction function) =>
         {
             var result = await function.Run(context.Request, id);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        }).AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/grants", async (HttpContext context, GrantsFunction function) =>
+        {
+            var result = await function.Run(context.Request);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
         // Any other path or method gets what the Functions host gives it: an empty 404 (the host has no 405).

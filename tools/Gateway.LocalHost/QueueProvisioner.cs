@@ -8,7 +8,7 @@ internal sealed class QueueProvisioner(QueueServiceClient queues, ILogger<QueueP
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var name in new[] { QueueNames.Changes, QueueNames.ChangesPoison, QueueNames.Audit })
+        foreach (var name in new[] { QueueNames.Changes, QueueNames.ChangesPoison, QueueNames.Audit, QueueNames.GrantReverts, QueueNames.GrantRevertsPoison })
         {
             try
             {

@@ -15,10 +15,10 @@ public sealed record AuditRecord
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string AuditId { get; init; }
     public required string CorrelationId { get; init; }
-    /// <summary><c>intent</c> or <c>outcome</c>.</summary>
+    /// <summary><c>intent</c>, <c>outcome</c>, or <c>alert</c> (a grant overdue for its revert).</summary>
     public required string Kind { get; init; }
     public required DateTimeOffset Time { get; init; }
-    /// <summary><c>http</c> or <c>queue</c>.</summary>
+    /// <summary><c>http</c>, <c>queue</c>, or <c>schedule</c> (the end of a grant).</summary>
     public required string Source { get; init; }
     public required AuditCaller Caller { get; init; }
     public string? RequestedBy { get; init; }
@@ -30,7 +30,7 @@ public sealed record AuditRecord
     public TokenState? Before { get; init; }
     public TokenState? After { get; init; }
     public IReadOnlyList<AuditFieldChange>? Diff { get; init; }
-    /// <summary>On outcome records: <c>applied</c>, <c>no_change</c>, <c>dry_run</c>, <c>rejected</c>, <c>failed</c>, <c>gave_up</c>.</summary>
+    /// <summary>On outcome records: <c>applied</c>, <c>no_change</c>, <c>dry_run</c>, <c>rejected</c>, <c>failed</c>, <c>unknown</c>, <c>gave_up</c>; on alerts, <c>revert_overdue</c>.</summary>
     public string? Outcome { get; init; }
     public AuditError? Error { get; init; }
     public AuditUpstream? Datocms { get; init; }

@@ -15,6 +15,32 @@ public static class AuditRecords
 
     public static AuditRecord Outcome(ChangeTrace trace, Outcome outcome, DateTimeOffset now) => Build(trace, "outcome", outcome, now);
 
+    /// <summary>
+    /// A grant the registry still owes a revert well past its expiry: kind <c>alert</c>, outcome <c>revert_overdue</c>, the
+    /// grant's id as the correlation id, its fields as the diff it is waiting to undo (granted value → value before).
+    /// </summary>
+    public static AuditRecord RevertOverdue(IReadOnlyList<Grants.Grant> rows, DateTimeOffset now)
+    {
+        var grant = rows[0];
+        return new AuditRecord
+        {
+            AuditId = Guid.CreateVersion7(now).ToString("N"),
+            CorrelationId = grant.GrantId,
+            Kind = "alert",
+            Time = now,
+            Source = "schedule",
+            Caller = new AuditCaller(CallerKinds.Gateway, Grants.GrantSweeper.Trigger),
+            RequestedBy = grant.RequestedBy,
+            ApprovedBy = grant.ApprovedBy,
+            Reason = $"Grant {grant.GrantId} expired at {grant.ExpiresAt.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} and is not reverted yet",
+            Ticket = grant.Ticket,
+            TokenId = grant.TokenId,
+            Diff = rows.Select(r => new AuditFieldChange(r.Field, r.GrantedValue, r.ValueBefore)).ToList(),
+            Outcome = "revert_overdue",
+            ExpiresAt = grant.ExpiresAt,
+        };
+    }
+
     private static AuditRecord Build(ChangeTrace trace, string kind, Outcome? outcome, DateTimeOffset now)
     {
         var request = trace.Request;

@@ -13,4 +13,6 @@ public static class CallerKinds
     public const string Signer = "signer";
     /// <summary>A sender to the change queue: the queue's name and the envelope the message came in.</summary>
     public const string Queue = "queue";
+    /// <summary>The gateway itself, ending an expiring grant: <c>grant-reverts</c> (its revert message) or <c>grant-sweeper</c>.</summary>
+    public const string Gateway = "gateway";
 }

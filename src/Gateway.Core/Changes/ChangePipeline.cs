@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Grants;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Policy;
@@ -15,8 +16,8 @@ namespace AccessTokenGateway.Changes;
 
 /// <summary>
 /// The change pipeline, the same for every origin, one way through steps that take and return values:
-/// admit → validate → policy → (CMA token, the token's lock) plan: read, diff, policy on the transition → apply:
-/// intent, revert, <c>PUT</c> → record the outcome. Nothing reaches DatoCMS before the request is fully validated,
+/// admit → validate → policy → (CMA token, the token's lock) plan: read, the token's grants, diff, policy on the
+/// transition → apply: intent, the grants it makes, <c>PUT</c>, the grants it ends → record the outcome. Nothing reaches DatoCMS before the request is fully validated,
 /// allowed and its intent recorded.
 /// </summary>
 public sealed class ChangePipeline(
@@ -25,7 +26,7 @@ public sealed class ChangePipeline(
     ChangePolicy policy,
     ITokenLocks locks,
     AuditTrail audit,
-    IRevertScheduler reverts,
+    GrantLedger grants,
     TimeProvider time,
     ILogger<ChangePipeline> logger)
 {
@@ -75,7 +76,7 @@ public sealed class ChangePipeline(
         if (validated.Stop is { } invalid) return trace.Ends(invalid);
         var change = validated.Value!;
         trace = trace with { Change = change };
-        if (policy.CheckRequest(change) is { } refused) return trace.Ends(refused);
+        if ((policy.CheckRequest(change) ?? policy.CheckExpiry(change, time.GetUtcNow())) is { } refused) return trace.Ends(refused);
 
         try
         {
@@ -110,25 +111,27 @@ public sealed class ChangePipeline(
         if (change.Meta.Expected is { } expected && expected != current.State)
             return trace.Ends(StaleApproval(expected, current.State));
 
+        var planned = GrantRules.Plan(current.State, change, await grants.ActiveAsync(change.TokenId, cancellationToken).ConfigureAwait(false), trace.AuditId, time.GetUtcNow());
+        if (planned.Stop is { } notAGrant) return trace.Ends(notAGrant);
         var diff = current.State.DiffTo(change.Requested);
-        trace = trace with { Diff = diff };
-        if (diff.Count == 0) return trace.Ends(new NoChange(current));
-        if (policy.CheckTransition(current.State, change, trace.Request.Origin) is { } notAllowed) return trace.Ends(notAllowed);
+        trace = trace with { Diff = diff, Grants = planned.Value! };
+        // Renewing a grant changes no field but its expiry: it goes on, to be written like any grant.
+        if (diff.Count == 0 && planned.Value!.Granted.Count == 0) return trace.Ends(new NoChange(current));
+        if (policy.CheckTransition(planned.Value!.PolicyBaseline(current.State), change, trace.Request.Origin) is { } notAllowed) return trace.Ends(notAllowed);
         if (change.Meta.DryRun) return trace.Ends(new DryRun(current, change.Requested, diff));
         return trace.GoesOn();
     }
 
-    /// <summary>Records the intent, schedules an expiring grant's revert, and sends the <c>PUT</c>.</summary>
+    /// <summary>Records the intent and the grants the change makes, sends the <c>PUT</c>, and settles the grants on its answer.</summary>
     private async Task<Decision> ApplyAsync(ChangeTrace trace, DatoCmsSession session, CancellationToken cancellationToken)
     {
         var change = trace.Change!;
         try
         {
             await audit.RecordIntentAsync(AuditRecords.Intent(trace, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            // Scheduled before the PUT: a grant must never outlive its expiry. If the PUT then fails, the revert finds
-            // the token not in the granted state and is refused as stale, changing nothing.
-            if (change.Meta.ExpiresAt is { } expiresAt)
-                await reverts.ScheduleAsync(new RevertRequest(change.TokenId, trace.Current!.State, change.Requested, expiresAt, trace.AuditId, change.Meta), cancellationToken).ConfigureAwait(false);
+            // Recorded before the PUT: a grant must never be in force without its end in the registry. If the PUT then
+            // surely failed, SettleAsync takes the grant back, so no revert is left to undo a later, legitimate change.
+            await grants.RecordAsync(trace.Grants, cancellationToken).ConfigureAwait(false);
         }
         catch (DependencyUnavailableException unavailable)
         {
@@ -137,11 +140,13 @@ public sealed class ChangePipeline(
 
         var written = await session.WriteAsync(change.TokenId, change.Requested, cancellationToken).ConfigureAwait(false);
         trace = trace.Including(written);
-        if (written.Kind == DatoCmsReplyKind.Ok && !string.Equals(written.Token!.Id, change.TokenId, StringComparison.Ordinal))
-            return trace.Ends(new Unknown(ErrorCodes.TokenIdMismatch, "DatoCMS answered the PUT with another token than the one requested; what it changed is not known."));
-        return written.Kind == DatoCmsReplyKind.Ok
-            ? trace.Ends(new Applied(written.Token!, trace.Diff, change.Meta.ExpiresAt))
-            : trace.Ends(UpstreamOutcomes.Of(written, wasWrite: true));
+        Outcome outcome = written.Kind == DatoCmsReplyKind.Ok && !string.Equals(written.Token!.Id, change.TokenId, StringComparison.Ordinal)
+            ? new Unknown(ErrorCodes.TokenIdMismatch, "DatoCMS answered the PUT with another token than the one requested; what it changed is not known.")
+            : written.Kind == DatoCmsReplyKind.Ok
+                ? new Applied(written.Token!, trace.Diff, change.Meta.ExpiresAt)
+                : UpstreamOutcomes.Of(written, wasWrite: true);
+        await grants.SettleAsync(trace.Grants, outcome, cancellationToken).ConfigureAwait(false);
+        return trace.Ends(outcome);
     }
 
     private static Refused StaleApproval(TokenState expected, TokenState current)

@@ -17,6 +17,8 @@ public sealed record ChangeTrace(string AuditId, ChangeRequest Request, long Sta
     public AccessTokenResource? Current { get; init; }
     public IReadOnlyList<FieldChange> Diff { get; init; } = [];
     public UpstreamLog Upstream { get; init; } = UpstreamLog.None;
+    /// <summary>What the change does to the grant registry (the grants it makes and ends).</summary>
+    public Grants.GrantPlan Grants { get; init; } = AccessTokenGateway.Grants.GrantPlan.None;
 
     public ChangeTrace Including(DatoCmsReply reply) => this with { Upstream = Upstream.Add(reply) };
 

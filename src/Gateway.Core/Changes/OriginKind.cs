@@ -7,6 +7,9 @@ public enum OriginKind
     Caller,
     /// <summary>An event from automation (the change queue).</summary>
     Event,
-    /// <summary>The gateway's own schedule: the revert of an expiring grant.</summary>
+    /// <summary>
+    /// The gateway's own schedule: the revert of an expiring grant, made by the grant registry. No transport produces it:
+    /// the change queue's messages are always <see cref="Event"/>, whatever they claim to be.
+    /// </summary>
     Schedule,
 }

@@ -6,4 +6,7 @@ public static class QueueNames
     public const string Changes = "access-token-changes";
     public const string ChangesPoison = "access-token-changes-poison";
     public const string Audit = "access-token-audit";
+    /// <summary>Reverts of expiring grants: written by the app alone (no event sender may), sealed with the revert key.</summary>
+    public const string GrantReverts = "access-token-grant-reverts";
+    public const string GrantRevertsPoison = "access-token-grant-reverts-poison";
 }

@@ -28,4 +28,8 @@ public static class ErrorCodes
     public const string RevertUnavailable = "REVERT_UNAVAILABLE";
     /// <summary>DatoCMS answered about another token than the one requested (another spelling of its id resolved elsewhere).</summary>
     public const string TokenIdMismatch = "TOKEN_ID_MISMATCH";
+    /// <summary>A message on the reverts queue that the gateway did not seal, or that was altered: forged.</summary>
+    public const string RevertNotAuthentic = "REVERT_NOT_AUTHENTIC";
+    /// <summary>A revert message used before.</summary>
+    public const string RevertReplayed = "REVERT_REPLAYED";
 }

@@ -9,7 +9,7 @@ public enum Dependency
     AuditTrail,
     /// <summary>The token's lock: another change held it too long.</summary>
     TokenLock,
-    /// <summary>The queue that carries an expiring grant's revert.</summary>
+    /// <summary>The grant registry, or the queue that carries an expiring grant's revert.</summary>
     RevertSchedule,
     /// <summary>The store of signatures already seen: without it a replay cannot be ruled out.</summary>
     ReplayStore,

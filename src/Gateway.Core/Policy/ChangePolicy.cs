@@ -43,9 +43,9 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOption
     public Refused? CheckTransition(TokenState before, ChangeDocument change, ChangeOrigin origin)
     {
         var policy = options.CurrentValue;
-        // A scheduled revert restores the state that held before an approved grant, and only if the token is
-        // still exactly as granted (meta.expected); it needs no approval of its own.
-        if (!before.IsEscalatedBy(change.Requested) || origin.Kind == OriginKind.Schedule) return null;
+        // Whatever a request claims to be, an escalation meets these rules: the end of a grant is no request (the grant
+        // registry makes it, and it only revokes), so nothing here is ever skipped.
+        if (!before.IsEscalatedBy(change.Requested)) return null;
 
         if (origin.Kind == OriginKind.Event && !policy.QueueMayGrant)
             return Refuse(PolicyCodes.QueueMayNotGrant, "data", "Changes from the queue may only revoke access; this one grants a flag or changes the role.");
@@ -53,6 +53,8 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOption
             && (change.Meta.ApprovedBy is null || change.Meta.RequestedBy is null
                 || string.Equals(change.Meta.ApprovedBy, change.Meta.RequestedBy, StringComparison.OrdinalIgnoreCase)))
             return Refuse(PolicyCodes.ApprovalRequired, "meta.approved_by", "This change grants access: it needs requested_by and an approved_by that is someone else.");
+        if (policy.RequireExpectedForEscalation && change.Meta.Expected is null)
+            return Refuse(PolicyCodes.ExpectedRequired, "meta.expected", "This change grants access: it needs meta.expected, the token's state as the approver saw it, so that it is applied only to that state.");
         if (policy.RequireDistinctApproverForEscalation)
             return CheckApprover(change.Meta.ApprovedBy!, origin.Caller, approvals?.CurrentValue ?? new ApprovalsOptions());
         return null;
@@ -68,6 +70,17 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOption
             return Refuse(PolicyCodes.ApproverNotCaller, "meta.approved_by",
                 "Approvals must come from the approver itself (Approvals:RequireApproverIsCaller): approved_by must be the authenticated caller.");
         return null;
+    }
+
+    /// <summary>An expiring grant lasts at most <c>Policy:MaxGrantDuration</c>, or the maximum of the role it assigns.</summary>
+    public Refused? CheckExpiry(ChangeDocument change, DateTimeOffset now)
+    {
+        if (change.Meta.ExpiresAt is not { } expiresAt) return null;
+        var policy = options.CurrentValue;
+        var max = change.Requested.RoleId is { } role && policy.MaxGrantDurationByRole.TryGetValue(role, out var forRole) ? forRole : policy.MaxGrantDuration;
+        return expiresAt - now > max
+            ? Refuse(PolicyCodes.GrantTooLong, "meta.expires_at", $"Policy allows a grant of at most {max.TotalDays:0.##} days for this role; expires_at is further ahead.")
+            : null;
     }
 
     private Regex? TicketRegex(string? pattern)

@@ -14,4 +14,6 @@ public static class PolicyCodes
     public const string ApproverNotTrusted = "POLICY_APPROVER_NOT_TRUSTED";
     /// <summary>Strict approvals: the approver must be the authenticated caller itself.</summary>
     public const string ApproverNotCaller = "POLICY_APPROVER_NOT_CALLER";
+    public const string ExpectedRequired = "POLICY_EXPECTED_REQUIRED";
+    public const string GrantTooLong = "POLICY_GRANT_TOO_LONG";
 }

@@ -25,4 +25,15 @@ public sealed class PolicyOptions
     /// recognised when DatoCMS's answer carries the secret the gateway authenticated with.
     /// </summary>
     public string? GatewayTokenId { get; set; }
+    /// <summary>An escalation must carry <c>meta.expected</c>, the state the approver saw, so an old approval cannot land on a token changed since.</summary>
+    public bool RequireExpectedForEscalation { get; set; } = true;
+
+    /// <summary>The longest an expiring grant may last (<c>expires_at</c> at most this far ahead).</summary>
+    public TimeSpan MaxGrantDuration { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Per role id (the role the change assigns): a maximum that replaces <see cref="MaxGrantDuration"/>, shorter or longer.</summary>
+    public Dictionary<string, TimeSpan> MaxGrantDurationByRole { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The bound on every maximum: a grant is time-bound, and a year and a day is the most a setting may make of it.</summary>
+    public static readonly TimeSpan LongestGrantDuration = TimeSpan.FromDays(366);
 }

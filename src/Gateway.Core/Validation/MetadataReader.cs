@@ -148,8 +148,9 @@ internal static class MetadataReader
                 return Fail<DateTimeOffset?>("meta.expires_at", "must be an RFC 3339 date-time with an offset, e.g. 2026-01-31T18:00:00Z.");
             if (at <= now)
                 return Fail<DateTimeOffset?>("meta.expires_at", "must be in the future.");
+            // How far ahead is policy (Policy:MaxGrantDuration); this bound only keeps the arithmetic sane.
             if (at - now > ValidationLimits.MaxExpiry)
-                return Fail<DateTimeOffset?>("meta.expires_at", "must be at most 7 days ahead (the queue's visibility limit).");
+                return Fail<DateTimeOffset?>("meta.expires_at", "must be at most 366 days ahead.");
             return at.ToUniversalTime();
         }
 

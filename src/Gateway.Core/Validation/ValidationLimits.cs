@@ -10,5 +10,5 @@ public static class ValidationLimits
     public const int MaxPersonLength = 256;
     public const int MaxReasonLength = 2000;
     public const int MaxTicketLength = 128;
-    public static readonly TimeSpan MaxExpiry = TimeSpan.FromDays(7);
+    public static readonly TimeSpan MaxExpiry = TimeSpan.FromDays(366);
 }

@@ -18,14 +18,17 @@ public sealed class AccessTokenChangesFunction(ChangePipeline pipeline)
         if (result.ShouldRetry) throw new TransientChangeException(result);
     }
 
-    /// <summary>The message as a change request: its envelope off, its origin the queue (or the gateway's own schedule).</summary>
+    /// <summary>
+    /// The message as a change request: its envelope off, its origin always an event. No message here speaks for the
+    /// gateway, whatever its type says: grants end through the registry and the reverts queue, never through this one.
+    /// </summary>
     public static ChangeRequest ToRequest(QueueMessage message, int maxDequeueCount)
     {
         var change = QueueEnvelope.Read(message.Body.ToMemory());
         var sender = new CallerIdentity(CallerKinds.Queue, change.Envelope == QueueEnvelope.None ? QueueNames.Changes : $"{QueueNames.Changes} ({change.Envelope})");
         return new ChangeRequest
         {
-            Origin = new ChangeOrigin(change.IsScheduledRevert ? OriginKind.Schedule : OriginKind.Event, sender),
+            Origin = new ChangeOrigin(OriginKind.Event, sender),
             TokenId = change.TokenId,
             Document = change.Document,
             CorrelationId = change.EventId is { Length: > 0 and <= 64 } eventId ? eventId : message.MessageId,

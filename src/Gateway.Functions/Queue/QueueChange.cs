@@ -6,4 +6,4 @@ namespace AccessTokenGateway.Functions.Queue;
 /// What a change-queue message carries, once its envelope (if any) is taken off; <see cref="Invalid"/> when the
 /// envelope itself is not exactly one of those the queue takes.
 /// </summary>
-public sealed record QueueChange(ReadOnlyMemory<byte> Document, string TokenId, string Envelope, string? EventId, bool IsScheduledRevert, Refused? Invalid);
+public sealed record QueueChange(ReadOnlyMemory<byte> Document, string TokenId, string Envelope, string? EventId, Refused? Invalid);

@@ -33,29 +33,29 @@ public static class QueueEnvelope
         catch (Exception ex) when (ex is JsonException or InvalidOperationException) // an escaped unpaired surrogate throws the latter
         {
             // Not JSON at all: the document's validation gives the same answer a bad HTTP body gets.
-            return new QueueChange(message, "", None, null, false, null);
+            return new QueueChange(message, "", None, null, null);
         }
         using (json)
         {
             var root = json.RootElement;
             try
             {
-                if (root.ValueKind != JsonValueKind.Object) return new QueueChange(message, "", None, null, false, null);
+                if (root.ValueKind != JsonValueKind.Object) return new QueueChange(message, "", None, null, null);
                 if (root.TryGetProperty("specversion", out _)) return ReadCloudEvent(root);
                 if (root.TryGetProperty("eventType", out _)) return ReadEventGridEvent(root);
-                return new QueueChange(message, TokenIdOf(root), None, null, false, null);
+                return new QueueChange(message, TokenIdOf(root), None, null, null);
             }
             catch (InvalidOperationException)
             {
                 // A string escapes half a surrogate pair ("\ud800"): not text. Validation refuses the message as not JSON.
-                return new QueueChange(message, "", None, null, false, null);
+                return new QueueChange(message, "", None, null, null);
             }
         }
     }
 
     private static QueueChange ReadCloudEvent(JsonElement root)
     {
-        QueueChange Invalid(string field, string message) => new(ReadOnlyMemory<byte>.Empty, "", CloudEvents, null, false,
+        QueueChange Invalid(string field, string message) => new(ReadOnlyMemory<byte>.Empty, "", CloudEvents, null,
             Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidEnvelope, field, "VALIDATION_INVALID", message));
 
         if (Str(root, "specversion") != "1.0") return Invalid("specversion", "Only CloudEvents 1.0 events are taken: specversion must be \"1.0\".");
@@ -80,18 +80,17 @@ public static class QueueEnvelope
         if (hasData == hasBase64)
             return Invalid("data", "A change event carries exactly one of data and data_base64.");
 
-        var type = Str(root, "type");
         var id = Str(root, "id");
         if (hasData)
-            return new QueueChange(Raw(data), data.ValueKind == JsonValueKind.Object ? TokenIdOf(data) : "", CloudEvents, id, type == QueueRevertScheduler.EventType, null);
+            return new QueueChange(Raw(data), data.ValueKind == JsonValueKind.Object ? TokenIdOf(data) : "", CloudEvents, id, null);
 
         if (!TryBase64(base64.GetString()!, out var decoded)) return Invalid("data_base64", "data_base64 must be base64.");
-        return new QueueChange(decoded, TokenIdOf(decoded), CloudEvents, id, type == QueueRevertScheduler.EventType, null);
+        return new QueueChange(decoded, TokenIdOf(decoded), CloudEvents, id, null);
     }
 
     private static QueueChange ReadEventGridEvent(JsonElement root)
     {
-        QueueChange Invalid(string field, string message) => new(ReadOnlyMemory<byte>.Empty, "", EventGrid, null, false,
+        QueueChange Invalid(string field, string message) => new(ReadOnlyMemory<byte>.Empty, "", EventGrid, null,
             Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidEnvelope, field, "VALIDATION_INVALID", message));
 
         foreach (var member in root.EnumerateObject())
@@ -105,7 +104,7 @@ public static class QueueEnvelope
             if (Str(root, required) is not { Length: > 0 }) return Invalid(required, $"An Event Grid event needs {required}, a non-empty string.");
         }
         if (!root.TryGetProperty("data", out var data)) return Invalid("data", "An Event Grid change event carries the change document as data.");
-        return new QueueChange(Raw(data), data.ValueKind == JsonValueKind.Object ? TokenIdOf(data) : "", EventGrid, Str(root, "id"), false, null);
+        return new QueueChange(Raw(data), data.ValueKind == JsonValueKind.Object ? TokenIdOf(data) : "", EventGrid, Str(root, "id"), null);
     }
 
     private static bool IsExtensionName(string name) =>

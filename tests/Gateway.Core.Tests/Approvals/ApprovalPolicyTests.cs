@@ -21,7 +21,8 @@ public sealed class ApprovalPolicyTests
     /// <summary>An escalation (preview access turned on), validated as the pipeline validates it.</summary>
     private static ChangeDocument Escalation(string? requestedBy = "alice@example.com", string? approvedBy = "bob@example.com")
     {
-        var meta = new JsonObject();
+        // The state the approver saw, as every escalation carries it (Policy:RequireExpectedForEscalation).
+        var meta = new JsonObject { ["expected"] = TokenJson.ToNode(Before) };
         if (requestedBy is not null) meta["requested_by"] = requestedBy;
         if (approvedBy is not null) meta["approved_by"] = approvedBy;
         var bytes = Encoding.UTF8.GetBytes(Documents.Update("312", preview: true).WithMeta(meta).ToJsonString());

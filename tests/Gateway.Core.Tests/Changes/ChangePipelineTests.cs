@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Grants;
+using AccessTokenGateway.Tests.Grants;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Policy;
@@ -25,11 +27,13 @@ public sealed class ChangePipelineTests
     private readonly Mock<IDatoCmsClient> _datoCms = new(MockBehavior.Strict);
     private readonly Mock<ISecretSource> _secret = new();
     private readonly Mock<IAuditSink> _audit = new();
-    private readonly Mock<IRevertScheduler> _reverts = new();
     private readonly List<string> _calls = [];
+    private readonly InMemoryGrantRegistry _grants = new();
+    private readonly RecordingRevertQueue _reverts;
 
     public ChangePipelineTests()
     {
+        _reverts = new RecordingRevertQueue(_calls.Add);
         _secret.Setup(s => s.GetAsync(It.IsAny<CancellationToken>())).ReturnsAsync("cma-token");
         _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>()))
             .Callback(() => _calls.Add("GET")).ReturnsAsync(Ok(Current));
@@ -37,7 +41,6 @@ public sealed class ChangePipelineTests
             .Callback<string, TokenState, string, CancellationToken>((_, s, _, _) => _calls.Add("PUT")).ReturnsAsync((string _, TokenState s, string _, CancellationToken _) => Ok(s));
         _audit.Setup(a => a.WriteAsync(It.IsAny<AuditRecord>(), It.IsAny<CancellationToken>()))
             .Callback<AuditRecord, CancellationToken>((r, _) => _calls.Add("audit " + (r.Outcome ?? r.Kind))).Returns(Task.CompletedTask);
-        _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).Callback(() => _calls.Add("schedule revert")).Returns(Task.CompletedTask);
     }
 
     private static DatoCmsReply Ok(TokenState state)
@@ -50,16 +53,20 @@ public sealed class ChangePipelineTests
 
     private ChangePipeline Pipeline(int outcomeRetries = 2) => new(
         _datoCms.Object, _secret.Object,
-        new ChangePolicy(new OptionsMonitorStub<PolicyOptions>(new PolicyOptions())),
+        new ChangePolicy(new OptionsMonitorStub<PolicyOptions>(new PolicyOptions()),
+            new OptionsMonitorStub<ApprovalsOptions>(new ApprovalsOptions { TrustedCallers = ["function_key:approval-tool"] })),
         new InProcessTokenLocks(TimeSpan.FromSeconds(5)),
         new AuditTrail(_audit.Object, Options.Create(new AuditOptions { OutcomeWriteRetries = outcomeRetries }), TimeProvider.System),
-        _reverts.Object, TimeProvider.System, NullLogger<ChangePipeline>.Instance);
+        new GrantLedger(_grants, _reverts, NullLogger<GrantLedger>.Instance), TimeProvider.System, NullLogger<ChangePipeline>.Instance);
 
     private static ChangeRequest Request(JsonObject document, OriginKind origin = OriginKind.Caller, bool lastDelivery = false) => new()
     {
-        Origin = new ChangeOrigin(origin, CallerIdentity.Anonymous), TokenId = Id, Document = Encoding.UTF8.GetBytes(document.ToJsonString()),
+        Origin = new ChangeOrigin(origin, ApprovalTool), TokenId = Id, Document = Encoding.UTF8.GetBytes(document.ToJsonString()),
         CorrelationId = "c", Delivery = new Delivery(lastDelivery ? 5 : 1, lastDelivery),
     };
+
+    /// <summary>A caller trusted to assert approvals: who may approve is ApprovalPolicyTests' subject, not this class's.</summary>
+    private static readonly CallerIdentity ApprovalTool = new(CallerKinds.FunctionKey, "approval-tool");
 
     private static Exception Down(Dependency dependency) => new DependencyUnavailableException(dependency, "down");
 
@@ -74,16 +81,52 @@ public sealed class ChangePipelineTests
         Assert.Equal(["GET", "audit intent", "PUT", "audit applied"], _calls);
     }
 
+    private static JsonObject PreviewGrant(DateTimeOffset expiresAt) => Documents.Update(Id, preview: true).WithMeta(new JsonObject
+    {
+        ["requested_by"] = "alice", ["approved_by"] = "bob", ["expected"] = TokenJson.ToNode(Current),
+        ["expires_at"] = expiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+    });
+
     [Fact]
-    public async Task Expiring_grant_schedules_its_revert_after_the_intent_and_before_the_put()
+    public async Task Expiring_grant_queues_its_revert_and_records_the_grant_after_the_intent_and_before_the_put()
+    {
+        var expiresAt = DateTimeOffset.UtcNow.AddHours(1);
+
+        var result = await Pipeline().SubmitAsync(Request(PreviewGrant(expiresAt)), CancellationToken.None);
+
+        Assert.IsType<Applied>(result.Outcome);
+        Assert.Equal(["GET", "audit intent", "revert queued", "PUT", "audit applied"], _calls);
+        var grant = Assert.Single(_grants.All);
+        Assert.Equal((TokenFields.CanAccessCdaPreview, "true", "false", result.AuditId), (grant.Field, grant.GrantedValue, grant.ValueBefore, grant.GrantId));
+        var (message, due) = Assert.Single(_reverts.Sent);
+        Assert.Equal((result.AuditId, Id), (message.GrantId, message.TokenId));
+        Assert.Equal(grant.ExpiresAt, due);
+    }
+
+    [Fact]
+    public async Task Expires_at_on_a_change_that_grants_nothing_is_refused_and_nothing_is_recorded()
     {
         var document = Rename().WithMeta(new JsonObject { ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ") });
 
         var result = await Pipeline().SubmitAsync(Request(document), CancellationToken.None);
 
-        Assert.IsType<Applied>(result.Outcome);
-        Assert.Equal(["GET", "audit intent", "schedule revert", "PUT", "audit applied"], _calls);
-        _reverts.Verify(r => r.ScheduleAsync(It.Is<RevertRequest>(x => x.RestoreTo == Current && x.Granted.Name == "Renamed"), It.IsAny<CancellationToken>()));
+        var refused = Assert.IsType<Refused>(result.Outcome);
+        Assert.Equal((422, "INVALID_META", "meta.expires_at"), (ErrorStatus.Of(refused), refused.Code, refused.FieldName));
+        Assert.Empty(_reverts.Sent);
+        Assert.Empty(_grants.All);
+        Assert.DoesNotContain("PUT", _calls);
+    }
+
+    [Fact]
+    public async Task A_grant_whose_put_surely_failed_is_taken_back_from_the_registry()
+    {
+        _datoCms.Setup(d => d.UpdateAccessTokenAsync(Id, It.IsAny<TokenState>(), "cma-token", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.Failed, 4, "503") { Status = 503 });
+
+        var result = await Pipeline().SubmitAsync(Request(PreviewGrant(DateTimeOffset.UtcNow.AddHours(1))), CancellationToken.None);
+
+        Assert.IsType<UpstreamFailed>(result.Outcome);
+        Assert.Empty(_grants.All);
     }
 
     [Fact]
@@ -101,10 +144,9 @@ public sealed class ChangePipelineTests
     [Fact]
     public async Task Unschedulable_revert_means_nothing_is_sent()
     {
-        _reverts.Setup(r => r.ScheduleAsync(It.IsAny<RevertRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(Down(Dependency.RevertSchedule));
-        var document = Rename().WithMeta(new JsonObject { ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ") });
+        _reverts.Down = true;
 
-        var result = await Pipeline().SubmitAsync(Request(document), CancellationToken.None);
+        var result = await Pipeline().SubmitAsync(Request(PreviewGrant(DateTimeOffset.UtcNow.AddHours(1))), CancellationToken.None);
 
         Assert.Equal((503, "REVERT_UNAVAILABLE"), (ErrorStatus.Of(result.Outcome), result.Outcome.Code));
         Assert.DoesNotContain("PUT", _calls);

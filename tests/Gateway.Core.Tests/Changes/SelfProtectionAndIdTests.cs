@@ -1,3 +1,5 @@
+using AccessTokenGateway.Tests.Grants;
+using AccessTokenGateway.Grants;
 using System.Text;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
@@ -46,7 +48,7 @@ public sealed class SelfProtectionAndIdTests
             new ChangePolicy(OptionsMonitor.Of(policy ?? new PolicyOptions())),
             new InProcessTokenLocks(TimeSpan.FromSeconds(5)),
             new AuditTrail(sink.Object, Options.Create(new AuditOptions()), TimeProvider.System),
-            Mock.Of<IRevertScheduler>(), TimeProvider.System, NullLogger<ChangePipeline>.Instance);
+            new GrantLedger(new InMemoryGrantRegistry(), new RecordingRevertQueue(), NullLogger<GrantLedger>.Instance), TimeProvider.System, NullLogger<ChangePipeline>.Instance);
     }
 
     private static ChangeRequest Request(string id, JsonObject document, OriginKind origin = OriginKind.Caller) => new()

@@ -45,13 +45,34 @@ public sealed class FunctionsAppTests
         Assert.True(TimeSpan.Parse((string)queues["visibilityTimeout"]!) >= TimeSpan.FromSeconds(3));
     }
 
+    private const string DevelopmentRevertKey = "development-revert-key-0123456789abcdef";
+
+    [Fact]
+    public void Revert_function_listens_on_the_reverts_queue_and_the_sweeper_on_a_timer()
+    {
+        var revert = Metadata().Single(f => (string?)f!["name"] == "RevertExpiredGrant")!["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "queueTrigger")!;
+        Assert.Equal((QueueNames.GrantReverts, "AzureWebJobsStorage"), ((string?)revert["queueName"], (string?)revert["connection"]));
+
+        var sweep = Metadata().Single(f => (string?)f!["name"] == "SweepExpiredGrants")!["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "timerTrigger")!;
+        Assert.Equal(AccessTokenGateway.Functions.Grants.GrantSweeperFunction.Schedule, (string?)sweep["schedule"]);
+
+        var list = Metadata().Single(f => (string?)f!["name"] == "ListGrants")!["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "httpTrigger")!;
+        Assert.Equal(("Function", "grants"), ((string?)list["authLevel"], (string?)list["route"]));
+        Assert.Equal(["get"], list["methods"]!.AsArray().Select(m => (string?)m));
+    }
+
     public static TheoryData<string, Dictionary<string, string?>, bool> StartUpCases() => new()
     {
         { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/" }, true },
         { "Production", new(), false },                                                                   // no vault: refuse
         { "Production", new() { ["KeyVault:DevelopmentCmaToken"] = "x" }, false },                      // no stand-ins outside Development
         { "Production", new() { ["KeyVault:VaultUri"] = "http://kv-example.vault.azure.net/" }, false }, // not https
-        { "Development", new() { ["KeyVault:DevelopmentCmaToken"] = "x" }, true },
+        { "Development", new() { ["KeyVault:DevelopmentCmaToken"] = "x", ["Grants:DevelopmentRevertKey"] = DevelopmentRevertKey }, true },
+        { "Development", new() { ["KeyVault:DevelopmentCmaToken"] = "x" }, false },                     // no revert key, no vault
+        { "Development", new() { ["KeyVault:DevelopmentCmaToken"] = "x", ["Grants:DevelopmentRevertKey"] = "short" }, false },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Grants:DevelopmentRevertKey"] = DevelopmentRevertKey }, false },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:MaxGrantDuration"] = "400.00:00:00" }, false },
+        { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:MaxGrantDurationByRole:35"] = "1.00:00:00" }, true },
         { "Development", new(), false },
         { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["DatoCms:BaseUrl"] = "not a url" }, false },
         { "Production", new() { ["KeyVault:VaultUri"] = "https://kv-example.vault.azure.net/", ["Policy:TicketPattern"] = "([" }, false },
@@ -103,7 +124,10 @@ public sealed class FunctionsAppTests
         }
         else
         {
-            Assert.IsType<OptionsValidationException>(error);
+            // Several options classes may each refuse: the host then reports them together.
+            var refusals = error is AggregateException all ? all.InnerExceptions.ToList() : [error];
+            Assert.NotEmpty(refusals);
+            Assert.All(refusals, e => Assert.IsType<OptionsValidationException>(e));
         }
     }
 }

@@ -27,7 +27,8 @@ public sealed class ChangePolicyTests
     }
 
     private static ChangeDocument Change(string id = "312", TokenState? requested = null, string? requestedBy = null, string? approvedBy = null, string? ticket = null) =>
-        new(id, requested ?? ReadOnly, new ChangeMetadata(RequestedBy: requestedBy, ApprovedBy: approvedBy, Ticket: ticket));
+        // Every change carries the state the approver saw, as an escalation must (Policy:RequireExpectedForEscalation).
+        new(id, requested ?? ReadOnly, new ChangeMetadata(RequestedBy: requestedBy, ApprovedBy: approvedBy, Ticket: ticket, Expected: ReadOnly));
 
     private static ChangeOrigin From(OriginKind kind) => new(kind, kind == OriginKind.Caller
         ? new CallerIdentity(CallerKinds.FunctionKey, "approval-tool")
@@ -246,13 +247,13 @@ public sealed class ChangePolicyTests
     }
 
     [Fact]
-    public void Scheduled_revert_skips_the_escalation_rules()
+    public void Nothing_skips_the_escalation_rules_whatever_its_origin_claims()
     {
-        // A revert of a revoking grant may restore a flag; it runs on the gateway's schedule with no approver of its own.
+        // The end of a grant is no request: the grant registry makes it and it only revokes. So an escalation that says it
+        // comes from the gateway's schedule meets the same rules as any other (a forged revert granted Admin once).
         var restore = Change(requested: ReadOnly with { CanAccessCma = true, RoleId = "35" });
 
-        Assert.Null(Policy().CheckTransition(ReadOnly, restore, From(OriginKind.Schedule)));
-        Assert.Null(Policy(p => p.QueueMayGrant = false).CheckTransition(ReadOnly, restore, From(OriginKind.Schedule)));
+        AssertRefused(Policy().CheckTransition(ReadOnly, restore, From(OriginKind.Schedule)), PolicyCodes.ApprovalRequired, "meta.approved_by");
     }
 
     private sealed class OptionsMonitorStub(PolicyOptions value) : IOptionsMonitor<PolicyOptions>

@@ -129,6 +129,19 @@ public sealed class QueueEnvelopeTests
         Assert.Equal((QueueEnvelope.EventGrid, "312", "eg-1"), (change.Envelope, change.TokenId, change.EventId));
     }
 
+    [Theory]
+    [InlineData("com.datocms.access-token-gateway.grant-expired")] // the type the gateway's reverts once used here
+    [InlineData("com.example.anything")]
+    public void Whatever_type_a_CloudEvent_claims_its_change_is_an_event_never_the_gateways_schedule(string type)
+    {
+        var message = QueuesModelFactory.QueueMessage("m-3", "pop", BinaryData.FromString(CloudEvent(e => e["type"] = type).ToJsonString()), dequeueCount: 1);
+
+        var request = AccessTokenChangesFunction.ToRequest(message, maxDequeueCount: 5);
+
+        Assert.Equal(OriginKind.Event, request.Origin.Kind);
+        Assert.Null(request.NotAdmitted);
+    }
+
     [Fact]
     public void A_refused_envelope_reaches_the_pipeline_as_not_admitted_from_the_queue()
     {

@@ -12,7 +12,7 @@ namespace AccessTokenGateway.Tests.Validation;
 /// <summary>
 /// The rules of change metadata, through the validator: each value from <c>meta</c> or its <c>X-Change-*</c> header
 /// (and <c>dry_run</c> from <c>?dry_run</c> too), the two agreeing when both are given; bounds on text; <c>expected</c>
-/// read strictly; <c>expires_at</c> an RFC 3339 instant in the next 7 days. The clock is fixed.
+/// read strictly; <c>expires_at</c> an RFC 3339 instant in the next 366 days (policy bounds a grant further). The clock is fixed.
 /// </summary>
 public sealed class MetadataRuleTests
 {
@@ -328,13 +328,13 @@ public sealed class MetadataRuleTests
         AssertRefused(Validate(new JsonObject { ["expected"] = JsonNode.Parse(SeenJson) }, new() { [ChangeHeaders.Expected] = "[]" }), "meta.expected", "VALIDATION_INVALID");
     }
 
-    // expires_at: an RFC 3339 instant, in the future, at most 7 days ahead
+    // expires_at: an RFC 3339 instant, in the future, at most 366 days ahead (Policy:MaxGrantDuration decides the real maximum)
 
     public static TheoryData<string, string> ExpiresAtAccepted() => new()
     {
         { "one second ahead, Z", Instant(Now.AddSeconds(1)) },
         { "a day ahead, Z", Instant(Now.AddDays(1)) },
-        { "exactly 7 days ahead", Instant(Now.AddDays(7)) },
+        { "exactly 366 days ahead", Instant(Now.AddDays(366)) },
         { "fractional seconds and an offset", Instant(Now.AddHours(2).ToOffset(TimeSpan.FromHours(2)), "yyyy-MM-ddTHH:mm:ss.fffzzz") },
         { "a positive offset", Instant(Now.AddDays(1).ToOffset(TimeSpan.FromHours(5.5)), "yyyy-MM-ddTHH:mm:sszzz") },
         { "a negative offset", Instant(Now.AddDays(1).ToOffset(TimeSpan.FromHours(-5)), "yyyy-MM-ddTHH:mm:sszzz") },
@@ -360,7 +360,7 @@ public sealed class MetadataRuleTests
         { "now", Instant(Now) },
         { "a second ago", Instant(Now.AddSeconds(-1)) },
         { "long ago", "2000-01-01T00:00:00Z" },
-        { "a second past 7 days", Instant(Now.AddDays(7).AddSeconds(1)) },
+        { "a second past 366 days", Instant(Now.AddDays(366).AddSeconds(1)) },
         { "no offset", Instant(Now.AddDays(1), "yyyy-MM-ddTHH:mm:ss") },
         { "no seconds", Instant(Now.AddDays(1), "yyyy-MM-ddTHH:mmZ") },
         { "a date alone", Instant(Now.AddDays(1), "yyyy-MM-dd") },

@@ -85,7 +85,7 @@ public sealed class ValidationRuleTests
         Add("meta.expected incomplete", d => { d["meta"] = new JsonObject { ["expected"] = new JsonObject { ["name"] = "x" } }; return null; }, 422, "INVALID_META", "meta.expected", "VALIDATION_INVALID");
         Add("meta.expires_at not a date", d => { d["meta"] = new JsonObject { ["expires_at"] = "tomorrow" }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
         Add("meta.expires_at in the past", d => { d["meta"] = new JsonObject { ["expires_at"] = "2000-01-01T00:00:00Z" }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
-        Add("meta.expires_at more than 7 days ahead", d => { d["meta"] = new JsonObject { ["expires_at"] = Now.AddDays(8).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
+        Add("meta.expires_at more than 366 days ahead", d => { d["meta"] = new JsonObject { ["expires_at"] = Now.AddDays(367).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }; return null; }, 422, "INVALID_META", "meta.expires_at", "VALIDATION_INVALID");
         return data;
     }
 

@@ -15,7 +15,7 @@ public sealed class AuditTrailTests(AzuriteFixture storage) : GatewayTest(storag
     public async Task Applied_change_leaves_an_intent_then_an_applied_outcome_with_before_after_and_no_secret()
     {
         var body = Documents.Update(Seed.EditableTokenId, cma: true)
-            .WithMeta(new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob", ["reason"] = "Migration", ["ticket"] = "CHG-1" });
+            .WithMeta(new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob", ["reason"] = "Migration", ["ticket"] = "CHG-1", ["expected"] = new JsonObject { ["name"] = "Read-only API token", ["can_access_cda"] = true, ["can_access_cda_preview"] = false, ["can_access_cma"] = false, ["role_id"] = Seed.EditorRoleId } });
 
         var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString(), customize: r => r.Headers.Add("X-Correlation-Id", "corr-audit-1"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -8,9 +8,10 @@ namespace AccessTokenGateway.Tests.Governance;
 /// <summary>What makes the gateway more than a proxy: read first, diff, no-op, stale approvals, policy, dry run.</summary>
 public sealed class GovernanceTests(AzuriteFixture storage) : GatewayTest(storage)
 {
+    /// <summary>Approved, with the state the approver saw (the seed's; an escalation needs it): <paramref name="extra"/> may replace it.</summary>
     private static JsonObject Approved(JsonObject document, JsonObject? extra = null)
     {
-        var meta = new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob" };
+        var meta = new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob", ["expected"] = ExpectedSeedState() };
         foreach (var (key, value) in extra ?? []) meta[key] = value?.DeepClone();
         return document.WithMeta(meta);
     }

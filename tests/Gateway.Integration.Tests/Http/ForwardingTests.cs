@@ -11,7 +11,7 @@ public sealed class ForwardingTests(AzuriteFixture storage) : GatewayTest(storag
     public async Task Valid_change_is_applied_on_DatoCMS_and_answered_with_the_token_secret_nulled()
     {
         var body = Documents.Update(Seed.EditableTokenId, name: "Renamed", cda: true, preview: true, cma: false, roleId: Seed.ViewerRoleId)
-            .WithMeta(new JsonObject { ["requested_by"] = "alice@example.com", ["approved_by"] = "bob@example.com", ["reason"] = "Preview for the launch" });
+            .WithMeta(new JsonObject { ["requested_by"] = "alice@example.com", ["approved_by"] = "bob@example.com", ["reason"] = "Preview for the launch", ["expected"] = new JsonObject { ["name"] = "Read-only API token", ["can_access_cda"] = true, ["can_access_cda_preview"] = false, ["can_access_cma"] = false, ["role_id"] = Seed.EditorRoleId } });
 
         var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString(), customize: r => r.Headers.Add("X-Correlation-Id", "corr-123"));
 
@@ -33,7 +33,7 @@ public sealed class ForwardingTests(AzuriteFixture storage) : GatewayTest(storag
     [Fact]
     public async Task Forwarded_put_carries_exactly_the_seed_headers_and_the_vault_token_never_the_callers_authorization()
     {
-        var body = Documents.Update(Seed.EditableTokenId, cma: true).WithMeta(new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob" });
+        var body = Documents.Update(Seed.EditableTokenId, cma: true).WithMeta(new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob", ["expected"] = new JsonObject { ["name"] = "Read-only API token", ["can_access_cda"] = true, ["can_access_cda_preview"] = false, ["can_access_cma"] = false, ["role_id"] = Seed.EditorRoleId } });
 
         var response = await Gateway.PutAsync(Seed.EditableTokenId, body.ToJsonString(),
             customize: r => r.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "callers-own-credential"));

@@ -114,7 +114,11 @@ public sealed class SecretLeakTests(AzuriteFixture storage) : IAsyncLifetime
         await Run("dry run", 200, SendAsync(main, Put(Seed.EditableTokenId, Doc(name: "Dry", meta: new JsonObject { ["dry_run"] = true }))));
         await Run("no change", 200, SendAsync(main, Put(Seed.EditableTokenId, Doc(name: "Via code", meta: new JsonObject { ["reason"] = "Already so" }))));
         await Run("escalation approved", 200, SendAsync(main, Put(Seed.SecondEditableTokenId, Doc(Seed.SecondEditableTokenId, cma: true,
-            meta: new JsonObject { ["requested_by"] = "alice", ["approved_by"] = "bob", ["expires_at"] = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ") }))));
+            meta: new JsonObject
+            {
+                ["requested_by"] = "alice", ["approved_by"] = "bob", ["expires_at"] = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["expected"] = new JsonObject { ["name"] = "Preview API token", ["can_access_cda"] = true, ["can_access_cda_preview"] = true, ["can_access_cma"] = false, ["role_id"] = Seed.EditorRoleId },
+            }))));
 
         // Every refusal the gateway makes itself.
         await Run("malformed JSON", 400, SendAsync(main, Put(Seed.EditableTokenId, "{\"data\":")));

@@ -1,4 +1,6 @@
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.Grants;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 
 namespace AccessTokenGateway.Tests.Support;
@@ -26,14 +28,25 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public QueueClient Queue(string name) => Azurite.Queue(name);
 
-    /// <summary>Empties the product's queues (visible and invisible messages alike) so tests do not see each other's.</summary>
+    /// <summary>
+    /// Empties the product's queues (visible and invisible messages alike) and the grant registry, so tests do not see
+    /// each other's.
+    /// </summary>
     public async Task ResetQueuesAsync()
     {
-        foreach (var name in new[] { QueueNames.Changes, QueueNames.ChangesPoison, QueueNames.Audit })
+        foreach (var name in new[] { QueueNames.Changes, QueueNames.ChangesPoison, QueueNames.Audit, QueueNames.GrantReverts, QueueNames.GrantRevertsPoison })
         {
             var queue = Queue(name);
             await queue.CreateIfNotExistsAsync();
             await queue.ClearMessagesAsync();
+        }
+        var tables = new TableServiceClient(ConnectionString);
+        foreach (var name in new[] { GrantTables.Grants, GrantTables.ConsumedReverts })
+        {
+            var table = tables.GetTableClient(name);
+            await table.CreateIfNotExistsAsync();
+            await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
         }
     }
 

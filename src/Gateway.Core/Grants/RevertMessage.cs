@@ -1,0 +1,15 @@
+namespace AccessTokenGateway.Grants;
+
+/// <summary>
+/// What a message on the reverts queue carries: a reference to a grant, never a state to apply. <see cref="Nonce"/>
+/// makes each message unique (a message used once is refused when seen again); <see cref="Attempt"/> counts the
+/// hops and retries it took, for the back-off. The registry, not the message, says what the revert does.
+/// </summary>
+public sealed record RevertMessage(string GrantId, string TokenId, DateTimeOffset ExpiresAt, string Nonce, int Attempt)
+{
+    public static RevertMessage For(Grant grant, int attempt = 0) =>
+        new(grant.GrantId, grant.TokenId, grant.ExpiresAt, Guid.NewGuid().ToString("N"), attempt);
+
+    /// <summary>The next message for the same grant: a new nonce, one more attempt.</summary>
+    public RevertMessage Next() => this with { Nonce = Guid.NewGuid().ToString("N"), Attempt = Attempt + 1 };
+}
