@@ -1,3 +1,4 @@
+using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Http;
 using AccessTokenGateway.Functions.Queue;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,5 +13,6 @@ public static class FunctionsServiceCollectionExtensions
 
     /// <summary>The function classes, for hosts that call them directly (the local host); the Functions runtime activates them itself.</summary>
     public static IServiceCollection AddGatewayFunctions(this IServiceCollection services) =>
-        services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>();
+        services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>()
+            .AddTransient<AuditTrailFunction>().AddTransient<ReconcileAuditTrailFunction>();
 }

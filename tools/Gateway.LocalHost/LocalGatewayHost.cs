@@ -1,5 +1,6 @@
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.Functions;
+using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -34,6 +35,7 @@ public static class LocalGatewayHost
         builder.Services.AddGatewayFunctions();                           // the Functions app's function classes
         builder.Services.AddSingleton(sp => FunctionKeys.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddHostedService<QueueProvisioner>();            // local queues exist before the listener polls
+        builder.Services.AddHostedService<LocalReconcilerTimer>();        // the ReconcileAuditTrail timer function
         builder.AddQueueTriggerListener(hostJson);                         // the Functions runtime's queue listener
         customize?.Invoke(builder);
 
@@ -45,6 +47,11 @@ public static class LocalGatewayHost
         app.MapPut("/api/access_tokens/{id}", async (HttpContext context, string id, AccessTokensFunction function) =>
         {
             var result = await function.Run(context.Request, id);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        }).AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/audit", async (HttpContext context, AuditTrailFunction function) =>
+        {
+            var result = await function.Run(context.Request);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
         // Any other path or method gets what the Functions host gives it: an empty 404 (the host has no 405).

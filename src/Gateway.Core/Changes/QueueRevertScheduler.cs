@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Outcomes;
+using AccessTokenGateway.Storage;
 using AccessTokenGateway.Tokens;
 using Azure;
 using Azure.Storage.Queues;
@@ -26,7 +27,7 @@ public sealed class QueueRevertScheduler(QueueServiceClient queues, TimeProvider
         try
         {
             // Never expires: the message must outlive its own invisibility (up to 7 days).
-            await _queue.SendMessageAsync(BinaryData.FromBytes(BuildMessage(revert, time.GetUtcNow())), delay, TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+            await _queue.SendMessageAsync(BinaryData.FromBytes(BuildMessage(revert, time.GetUtcNow())), delay, QueueTimeToLive.Never, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
