@@ -61,6 +61,10 @@ else
 fi
 queue_scripts=""
 [ "$AZURITE_QUEUE_PORT" = 10001 ] || queue_scripts="AZURITE_QUEUE_PORT=$AZURITE_QUEUE_PORT "
+archive_scripts=""
+[ "$AZURITE_BLOB_PORT" = 10000 ] || archive_scripts="AZURITE_BLOB_PORT=$AZURITE_BLOB_PORT "
+gateway_scripts="GATEWAY_KEY=$FUNCTION_KEY "
+[ "$GATEWAY_PORT" = 7071 ] || gateway_scripts+="GATEWAY_PORT=$GATEWAY_PORT "
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -105,7 +109,8 @@ cat <<MSG
 Access Token Gateway is running locally.
   gateway     http://127.0.0.1:$GATEWAY_PORT/api      (function key: $FUNCTION_KEY)
   simulator   http://127.0.0.1:$SIMULATOR_PORT          (DatoCMS CMA; bearer token: $SIMULATOR_TOKEN)
-  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit)
+  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit),
+              the audit archive on http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1/audit-archive
   editable token id: 312   built-in token id: 100   roles: 34 Editor, 35 Admin, 36 Viewer
 
 Update token 312 through the gateway (grants preview access, so it names a requester and a different approver):
@@ -115,7 +120,9 @@ curl -sS -X PUT "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" \\
   -H "Content-Type: application/vnd.api+json" \\
   --data-binary '{"data":{"type":"access_token","id":"312","attributes":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":true,"can_access_cma":false},"relationships":{"role":{"data":{"type":"role","id":"34"}}}},"meta":{"requested_by":"alice@example.com","approved_by":"bob@example.com","reason":"Preview for the launch"}}'
 
-Read the audit trail:        ${queue_scripts}npm run audit:tail
+Follow the audit trail:      ${archive_scripts}npm run audit:tail
+A token's audit trail:       ${gateway_scripts}npm run audit -- --token 312
+Verify the archive's chains: ${archive_scripts}npm run audit:verify
 Send a change as an event:   ${queue_scripts}npm run event:send -- 312 --name "Renamed by an event"
 Ctrl-C stops everything.
 MSG

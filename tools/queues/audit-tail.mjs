@@ -29,13 +29,16 @@ async function look() {
   else for (const row of rows.map(summary)) console.log(row.filter((c) => c !== "").join("  "));
 }
 
-try {
-  for (;;) {
+let told = false;
+for (;;) {
+  try {
     await look();
-    if (once) break;
-    await new Promise((r) => setTimeout(r, 1000));
+  } catch (e) {
+    if (e.statusCode !== 404) throw e;
+    // No archive yet: nothing has been recorded. Keep looking; it appears with the first record.
+    if (!told) console.error("No audit archive yet: waiting for the first record.");
+    told = true;
   }
-} catch (e) {
-  if (e.statusCode === 404) console.error("No audit archive yet: nothing has been recorded.");
-  else throw e;
+  if (once) break;
+  await new Promise((r) => setTimeout(r, 1000));
 }
