@@ -1,7 +1,8 @@
 // Shared by the audit scripts: the audit archive's container. Locally, Azurite's blob service on AZURITE_BLOB_PORT
 // (10000 unless set, as in run.sh) with its well-known development key (not a secret); AZURE_STORAGE_CONNECTION_STRING
-// overrides it, and AUDIT_ARCHIVE_URL (a container URL with a SAS, e.g. a user delegation SAS from
-// `az storage container generate-sas --as-user --auth-mode login`) reaches the archive in Azure, where keys are off.
+// overrides it. In Azure, where keys are off: AUDIT_ARCHIVE_ACCOUNT (the storage account's name) with AZURE_STORAGE_TOKEN
+// (an Entra ID token: `az account get-access-token --resource https://storage.azure.com/`), or AUDIT_ARCHIVE_URL (a
+// container URL with a SAS).
 import { createHash } from "node:crypto";
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 
@@ -14,10 +15,17 @@ export const connectionString =
     "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
     `BlobEndpoint=http://127.0.0.1:${process.env.AZURITE_BLOB_PORT ?? 10000}/devstoreaccount1;`;
 
-export const archive = (name = containerName) =>
-  process.env.AUDIT_ARCHIVE_URL
-    ? new ContainerClient(process.env.AUDIT_ARCHIVE_URL)
-    : BlobServiceClient.fromConnectionString(connectionString).getContainerClient(name);
+// A bearer token obtained elsewhere (az), so no identity library is needed here; it lasts about an hour.
+const tokenCredential = (token) => ({ getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) });
+
+export function archive(name = containerName) {
+  if (process.env.AUDIT_ARCHIVE_URL) return new ContainerClient(process.env.AUDIT_ARCHIVE_URL);
+  if (process.env.AUDIT_ARCHIVE_ACCOUNT) {
+    if (!process.env.AZURE_STORAGE_TOKEN) throw new Error("AUDIT_ARCHIVE_ACCOUNT needs AZURE_STORAGE_TOKEN (az account get-access-token --resource https://storage.azure.com/)");
+    return new ContainerClient(`https://${process.env.AUDIT_ARCHIVE_ACCOUNT}.blob.core.windows.net/${name}`, tokenCredential(process.env.AZURE_STORAGE_TOKEN));
+  }
+  return BlobServiceClient.fromConnectionString(connectionString).getContainerClient(name);
+}
 
 export const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 

@@ -42,7 +42,7 @@ async function verifyChain(name) {
         : `${here}: out of place: seq ${expected} expected here (reordered or inserted)`);
     } else if (r.prev_hash !== prevHash) {
       problems.push(prev
-        ? `${prev} altered: its hash does not match the prev_hash of the next record, ${here}`
+        ? `${prev} altered, or a record inserted or removed after it: its hash is not the prev_hash of the next record, ${here}`
         : `${here}: prev_hash ${at === 1 ? "is not the chain's start" : "does not follow the line before"}: altered, or records before it removed`);
     }
     prevHash = hash; expected = (Number.isInteger(r.seq) ? r.seq : expected) + 1; prev = here;
@@ -68,23 +68,27 @@ try {
   process.exit(2);
 }
 
-// The same record twice (one intent per attempt, one outcome per attempt unless reconciled), and unsettled intents.
+// The same record twice (one intent per attempt, one outcome per attempt unless reconciled) is noted, not failed: a
+// write whose answer was lost is retried, and may land twice (in two chains). A copy pasted into a chain breaks it.
+// Intents with no settled outcome yet are listed: the reconciler completes them once a few minutes old.
 const settled = new Set(["applied", "no_change", "dry_run", "rejected", "failed", "not_applied"]);
 const pending = [];
+const repeated = [];
 for (const [id, { intents, outcomes }] of byAuditId) {
   const seen = new Map();
   for (const { r, here } of [...intents, ...outcomes]) {
     const key = `${r.kind}/${r.attempt}/${r.outcome ?? ""}/${r.reconciled ? "r" : ""}`;
-    if (seen.has(key)) problems.push(`${here}: the same ${r.kind} as ${seen.get(key)} (audit_id ${id}, attempt ${r.attempt}): a record copied`);
+    if (seen.has(key)) repeated.push(`${here}: the same ${r.kind} as ${seen.get(key)} (a retried write)`);
     else seen.set(key, here);
   }
   if (intents.length > 0 && !outcomes.some(({ r }) => settled.has(r.outcome))) pending.push(`${id} (token ${intents[0].r.token_id}, ${intents[0].r.time})`);
 }
 
-const line = `${stats.chains} chains, ${stats.records} records: ${stats.intents} intents, ${stats.outcomes} outcomes (${stats.reconciled} reconciled); ${byAuditId.size} audit ids, ${pending.length} intents not settled yet`;
+const line = `${stats.chains} chains, ${stats.records} records: ${stats.intents} intents, ${stats.outcomes} outcomes (${stats.reconciled} reconciled); ${byAuditId.size} audit ids, ${pending.length} intents not settled yet, ${repeated.length} records written twice`;
 if (problems.length === 0) {
   console.log(`audit:verify: OK — ${line}`);
   if (!quiet) for (const p of pending) console.log(`  not settled yet: ${p}`);
+  if (!quiet) for (const r of repeated) console.log(`  written twice: ${r}`);
   process.exit(0);
 }
 console.log(`audit:verify: FAILED — ${problems.length} problem${problems.length > 1 ? "s" : ""}; ${line}`);
