@@ -47,7 +47,9 @@ public sealed class ArchiveAuditSink(BlobContainerClient container, string write
             start = !_flushing;
             _flushing = true;
         }
-        if (start) _ = Task.Run(FlushAsync, CancellationToken.None);
+        // The first writer starts the flush on its own thread (no hop to the pool): it runs to the append's I/O and
+        // returns; later batches are flushed by the continuation, whoever's records they are.
+        if (start) _ = FlushAsync();
         // A caller that stops waiting does not stop the append: its record may still land, as with any write.
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
