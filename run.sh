@@ -61,6 +61,10 @@ else
 fi
 queue_scripts=""
 [ "$AZURITE_QUEUE_PORT" = 10001 ] || queue_scripts="AZURITE_QUEUE_PORT=$AZURITE_QUEUE_PORT "
+archive_scripts=""
+[ "$AZURITE_BLOB_PORT" = 10000 ] || archive_scripts="AZURITE_BLOB_PORT=$AZURITE_BLOB_PORT "
+gateway_scripts="GATEWAY_KEY=$FUNCTION_KEY "
+[ "$GATEWAY_PORT" = 7071 ] || gateway_scripts+="GATEWAY_PORT=$GATEWAY_PORT "
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -112,7 +116,8 @@ cat <<MSG
 Access Token Gateway is running locally.
   gateway     http://127.0.0.1:$GATEWAY_PORT/api      (function key: $FUNCTION_KEY; its caller may assert approvals)
   simulator   http://127.0.0.1:$SIMULATOR_PORT          (DatoCMS CMA; bearer token: $SIMULATOR_TOKEN)
-  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit, access-token-grant-reverts)
+  azurite     queues on http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1 (access-token-changes, access-token-audit, access-token-grant-reverts),
+              the audit archive on http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1/audit-archive
   editable token id: 312   built-in token id: 100   roles: 34 Editor, 35 Admin, 36 Viewer
 
 Grant token 312 preview access for an hour through the gateway (an escalation: it names a requester, a different
@@ -125,7 +130,9 @@ curl -sS -X PUT "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" \\
 
 List the grants in force:    curl -sS "http://127.0.0.1:$GATEWAY_PORT/api/grants" -H "x-functions-key: $FUNCTION_KEY"
 
-Read the audit trail:        ${queue_scripts}npm run audit:tail
+Follow the audit trail:      ${archive_scripts}npm run audit:tail
+A token's audit trail:       ${gateway_scripts}npm run audit -- --token 312
+Verify the archive's chains: ${archive_scripts}npm run audit:verify
 Send a change as an event:   ${queue_scripts}npm run event:send -- 312 --name "Renamed by an event"
 Ctrl-C stops everything.
 MSG

@@ -85,6 +85,14 @@ param principalId string = ''
 @description('Kind of principal principalId is.')
 param principalType ('User' | 'Group' | 'ServicePrincipal') = 'User'
 
+@description('Days each audit archive blob stays immutable (WORM) from its creation; the records are never deleted by the deployment.')
+@minValue(1)
+@maxValue(146000)
+param auditRetentionDays int = 2557
+
+@description('Optional: object id of an audit consumer (a SIEM connector, a Logic App) that takes records off the audit queue and reads the archive.')
+param auditConsumerPrincipalId string = ''
+
 @description('Optional: object id of an event sender (e.g. an Event Grid system topic\'s managed identity) allowed to add messages to the change queue.')
 param changeSenderPrincipalId string = ''
 
@@ -119,6 +127,7 @@ var grantTables = {
   consumedReverts: 'grantreverts'
 }
 var leaseContainerName = 'token-leases'
+var archiveContainerName = 'audit-archive'
 var deploymentContainerName = 'app-package-${take(names.functionApp, 32)}-${take(uniqueString(names.functionApp, resourceToken), 7)}'
 
 // The private endpoints of the private-networking option, each with its DNS zone. Key Vault's private-link zone has
@@ -154,6 +163,8 @@ module storage 'core/storage/storage-account.bicep' = {
     location: location
     tags: tags
     containers: [deploymentContainerName, leaseContainerName]
+    archiveContainerName: archiveContainerName
+    archiveRetentionDays: auditRetentionDays
     queues: [queues.changes, queues.poison, queues.audit, queues.reverts, queues.revertsPoison]
     tables: [replayTableName, grantTables.grants, grantTables.consumedReverts]
     privateNetworking: privateNetworking
@@ -219,13 +230,16 @@ module rbac 'app/rbac.bicep' = {
     appPrincipalId: identity.outputs.principalId
     keyVaultName: names.keyVault
     storageAccountName: names.storage
-    appQueueNames: [queues.changes, queues.poison, queues.audit, queues.reverts, queues.revertsPoison]
+    appQueueNames: [queues.changes, queues.poison, queues.reverts, queues.revertsPoison]
+    auditQueueName: queues.audit
+    archiveContainerName: archiveContainerName
     changeQueueName: queues.changes
     operatorQueueNames: [queues.audit, queues.poison]
     applicationInsightsName: names.applicationInsights
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
     changeSenderPrincipalId: changeSenderPrincipalId
+    auditConsumerPrincipalId: auditConsumerPrincipalId
   }
 }
 
@@ -288,4 +302,5 @@ output AZURE_CHANGE_QUEUE_NAME string = queues.changes
 output AZURE_POISON_QUEUE_NAME string = queues.poison
 output AZURE_AUDIT_QUEUE_NAME string = queues.audit
 output AZURE_GRANT_REVERTS_QUEUE_NAME string = queues.reverts
+output AZURE_AUDIT_ARCHIVE_CONTAINER_NAME string = archiveContainerName
 output APPLICATIONINSIGHTS_NAME string = names.applicationInsights

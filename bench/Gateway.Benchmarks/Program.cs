@@ -14,6 +14,8 @@ var coldEnv = args.Select((a, i) => (a, i)).Where(x => x.a == "--cold-env" && x.
 var coldOnly = args.Contains("--cold-only");
 // --latency-only: just the two latency phases, summarised on stderr (for comparing changes to the hot path; no table).
 var latencyOnly = args.Contains("--latency-only");
+// --audit-sinks [MS]: just the audit trail's two writes, alone, together and in a row, MS (5) added each way; on stderr.
+var auditSinks = args.Contains("--audit-sinks");
 var plan = smoke
     ? new Plan("smoke", LatencySamples: 150, LatencyWarmup: 30, SlowSamples: 24, SlowWarmup: 2, DrainChanges: 100, ColdStarts: 1, MemoryRequests: 1_000, ServerGcRequests: 500)
     : new Plan("full", LatencySamples: 2_000, LatencyWarmup: 200, SlowSamples: 400, SlowWarmup: 8, DrainChanges: 1_000, ColdStarts: 3, MemoryRequests: 10_000, ServerGcRequests: 2_000);
@@ -26,6 +28,12 @@ void Progress(string message) => Console.Error.WriteLine($"[{run.Elapsed:mm\\:ss
 
 Progress($"starting Azurite, the DatoCMS simulator and the Key Vault fake ({plan.Name} run)");
 await using var storage = await Azurite.StartAsync();
+if (auditSinks)
+{
+    var ms = args.SkipWhile(a => a != "--audit-sinks").Skip(1).FirstOrDefault() is { } text && int.TryParse(text, out var m) ? m : 5;
+    await AuditSinksPhase.RunAsync(storage, TimeSpan.FromMilliseconds(ms), samples: 300, Progress);
+    return 0;
+}
 await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { RateLimitPerWindow = Unlimited });
 await using var vault = await FakeKeyVault.StartAsync();
 vault.SetSecret(InProcessGateway.CmaSecretName, Changes.CmaToken);

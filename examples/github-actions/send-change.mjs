@@ -6,7 +6,12 @@
 //   GATEWAY_FUNCTION_KEY=… GATEWAY_SIGNING_SECRET=… [GATEWAY_SENDER=github-actions] node send-change.mjs \
 //     --url https://<app>.azurewebsites.net/api --token-id 312 --name "Read-only API token" \
 //     --cda true --preview true --cma false --role 34 \
-//     --requested-by octocat --approved-by hubot --reason "Preview for the launch" [--ticket CHG-1] [--expires-at 2026-12-01T18:00:00Z] [--dry-run]
+//     --requested-by octocat --approved-by hubot --reason "Preview for the launch" \
+//     --expected '{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"}' \
+//     [--ticket CHG-1] [--expires-at 2026-12-01T18:00:00Z] [--dry-run]
+//
+// --expected is the token's state as the approver saw it: an escalation must carry it (Policy:RequireExpectedForEscalation),
+// and the gateway refuses the change (409) if the token no longer has it.
 //
 // GATEWAY_SENDER names the sender whose own secret GATEWAY_SIGNING_SECRET is (Signatures:Senders; sent as k=); the
 // gateway then records the caller as signer:<sender>. Without it, the secret is the gateway's shared one (signer:webhook).
@@ -20,7 +25,7 @@ const { values: a } = parseArgs({
     url: { type: "string" }, "token-id": { type: "string" }, name: { type: "string" },
     cda: { type: "string" }, preview: { type: "string" }, cma: { type: "string" }, role: { type: "string" },
     "requested-by": { type: "string" }, "approved-by": { type: "string" }, reason: { type: "string" },
-    ticket: { type: "string" }, "expires-at": { type: "string" }, "dry-run": { type: "boolean", default: false },
+    ticket: { type: "string" }, "expires-at": { type: "string" }, expected: { type: "string" }, "dry-run": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -44,6 +49,9 @@ if (a.reason) meta.reason = a.reason;
 if (a.ticket) meta.ticket = a.ticket;
 if (a["expires-at"]) meta.expires_at = a["expires-at"];
 if (a["dry-run"]) meta.dry_run = true;
+if (a.expected) {
+  try { meta.expected = JSON.parse(a.expected); } catch { console.error("send-change: --expected must be a JSON object"); process.exit(2); }
+}
 
 const body = Buffer.from(JSON.stringify({
   data: {

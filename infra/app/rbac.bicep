@@ -13,6 +13,12 @@ param storageAccountName string
 @description('Queues the app reads, writes and moves poison messages to.')
 param appQueueNames string[]
 
+@description('The audit queue, which the app only adds to.')
+param auditQueueName string
+
+@description('The audit archive container (its WORM policy keeps every identity, the app\'s included, from deleting or rewriting it).')
+param archiveContainerName string
+
 @description('The change queue that event senders write to.')
 param changeQueueName string
 
@@ -31,6 +37,9 @@ param operatorPrincipalType ('User' | 'Group' | 'ServicePrincipal')
 @description('Optional: object id of an event sender (e.g. an Event Grid system topic\'s identity) allowed to add messages to the change queue.')
 param changeSenderPrincipalId string
 
+@description('Optional: object id of an audit consumer (a SIEM connector) that takes records off the audit queue and reads the archive.')
+param auditConsumerPrincipalId string
+
 // Role definition ids are those of Azure's built-in roles, the same in every tenant
 // (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 
@@ -48,7 +57,8 @@ module appSecretsUser '../core/security/role-key-vault.bicep' = {
 }
 
 // Host storage (keys, singleton and listener leases, containers it creates), the deployment
-// package container and the gateway's per-token leases.
+// package container and the gateway's per-token leases. Account-wide, so it reaches the audit
+// archive too: there the container's WORM policy, not RBAC, forbids delete and overwrite.
 module appBlobOwner '../core/security/role-storage-account.bicep' = {
   name: 'role-app-storage-blob-data-owner'
   params: {
@@ -60,7 +70,7 @@ module appBlobOwner '../core/security/role-storage-account.bicep' = {
 }
 
 // Per queue, not account-wide: the trigger peeks, dequeues, updates visibility and deletes; the
-// poison move adds (and creates the poison queue if missing); audit records and grant reverts add.
+// poison move adds (and creates the poison queue if missing); grant reverts add.
 // The reverts queues are the app's alone: no other principal gets any role on them.
 module appQueueContributor '../core/security/role-storage-queue.bicep' = [
   for queueName in appQueueNames: {
@@ -74,6 +84,18 @@ module appQueueContributor '../core/security/role-storage-queue.bicep' = [
     }
   }
 ]
+
+// The audit queue: add only. The app cannot read, dequeue, delete or clear a record it wrote.
+module appAuditSender '../core/security/role-storage-queue.bicep' = {
+  name: 'role-app-audit-queue-data-message-sender'
+  params: {
+    storageAccountName: storageAccountName
+    queueName: auditQueueName
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a' // Storage Queue Data Message Sender
+  }
+}
 
 // Replay protection rows, the grant registry, and the host's diagnostic-event tables (it creates them per month).
 module appTableContributor '../core/security/role-storage-account.bicep' = {
@@ -123,6 +145,44 @@ module operatorQueueReader '../core/security/role-storage-queue.bicep' = [
     }
   }
 ]
+
+// Read the audit archive (npm run audit:tail, audit:verify); no write, no delete.
+module operatorArchiveReader '../core/security/role-storage-container.bicep' = if (!empty(operatorPrincipalId)) {
+  name: 'role-operator-archive-blob-data-reader'
+  params: {
+    storageAccountName: storageAccountName
+    containerName: archiveContainerName
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1' // Storage Blob Data Reader
+  }
+}
+
+// --- optional: an audit consumer (a SIEM) ---
+
+// Take records off the audit queue (the feed): receive and delete, never add, so it cannot forge one.
+module auditConsumerQueue '../core/security/role-storage-queue.bicep' = if (!empty(auditConsumerPrincipalId)) {
+  name: 'role-consumer-audit-queue-data-message-processor'
+  params: {
+    storageAccountName: storageAccountName
+    queueName: auditQueueName
+    principalId: auditConsumerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: '8a0f0c08-91a1-4084-bc3d-661d67233fed' // Storage Queue Data Message Processor
+  }
+}
+
+// Read the archive, to catch up or check the feed against the record of reference.
+module auditConsumerArchive '../core/security/role-storage-container.bicep' = if (!empty(auditConsumerPrincipalId)) {
+  name: 'role-consumer-archive-blob-data-reader'
+  params: {
+    storageAccountName: storageAccountName
+    containerName: archiveContainerName
+    principalId: auditConsumerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1' // Storage Blob Data Reader
+  }
+}
 
 // --- optional: an event sender ---
 

@@ -1,4 +1,5 @@
 using AccessTokenGateway.Functions.Grants;
+using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Http;
 using AccessTokenGateway.Functions.Queue;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,5 +15,6 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>The function classes, for hosts that call them directly (the local host); the Functions runtime activates them itself.</summary>
     public static IServiceCollection AddGatewayFunctions(this IServiceCollection services) =>
         services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>()
-            .AddTransient<GrantsFunction>().AddTransient<GrantRevertsFunction>().AddTransient<GrantSweeperFunction>();
+            .AddTransient<GrantsFunction>().AddTransient<GrantRevertsFunction>().AddTransient<GrantSweeperFunction>()
+            .AddTransient<AuditTrailFunction>().AddTransient<ReconcileAuditTrailFunction>();
 }

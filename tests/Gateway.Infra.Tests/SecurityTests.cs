@@ -41,6 +41,25 @@ public partial class SecurityTests
         var containers = storage.ModuleArgument("containers").EnumerateArray().Select(v => storage.Resolve(v)?.GetString()).ToList();
         Assert.Equal(2, containers.Count);
         Assert.Contains("token-leases", containers);
+        Assert.Equal(AccessTokenGateway.Audit.AuditArchive.ContainerName, storage.Resolve(storage.ModuleArgument("archiveContainerName"))?.GetString());
+    }
+
+    [Fact]
+    public void The_audit_archive_is_WORM_for_a_retention_the_deployment_chooses_and_still_takes_appends()
+    {
+        var policy = ArmTemplate.Main.Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        // Its name is a format of the account, 'default', the container and 'default'.
+        Assert.EndsWith("parameters('archiveContainerName'), 'default')]", policy.Name);
+        Assert.True(policy.Properties.GetProperty("allowProtectedAppendWrites").GetBoolean());
+        Assert.Equal("[parameters('archiveRetentionDays')]", policy.Properties.GetProperty("immutabilityPeriodSinceCreationInDays").GetString());
+
+        // main.bicep's parameter, with a default of about seven years, is what the storage module gets.
+        var retention = ArmTemplate.Main.Root.GetProperty("parameters").GetProperty("auditRetentionDays");
+        Assert.Equal(2557, retention.GetProperty("defaultValue").GetInt32());
+        Assert.Equal(1, retention.GetProperty("minValue").GetInt32());
+        var storage = ArmTemplate.Main.OfType("Microsoft.Resources/deployments").Single(d => d.Name == "storage");
+        Assert.Equal("[parameters('auditRetentionDays')]", storage.ModuleArgument("archiveRetentionDays").GetString());
+        Assert.Equal(2557, storage.Resolve(storage.ModuleArgument("archiveRetentionDays"))?.GetInt32());
     }
 
     [Fact]
@@ -73,6 +92,8 @@ public partial class SecurityTests
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageQueueDataReader = "19e7f393-937e-4f77-808e-94535e297925";
     private const string StorageQueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
+    private const string StorageQueueDataMessageProcessor = "8a0f0c08-91a1-4084-bc3d-661d67233fed";
+    private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
@@ -85,10 +106,14 @@ public partial class SecurityTests
             ["role-app-key-vault-secrets-user"] = $"{KeyVaultSecretsUser} on Microsoft.KeyVault/vaults",
             ["role-app-storage-blob-data-owner"] = $"{StorageBlobDataOwner} on Microsoft.Storage/storageAccounts",
             ["role-app-queue-data-contributor-{0}"] = $"{StorageQueueDataContributor} on Microsoft.Storage/storageAccounts/queueServices/queues",
+            ["role-app-audit-queue-data-message-sender"] = $"{StorageQueueDataMessageSender} on Microsoft.Storage/storageAccounts/queueServices/queues",
             ["role-app-storage-table-data-contributor"] = $"{StorageTableDataContributor} on Microsoft.Storage/storageAccounts",
             ["role-app-monitoring-metrics-publisher"] = $"{MonitoringMetricsPublisher} on Microsoft.Insights/components",
             ["role-operator-key-vault-secrets-officer"] = $"{KeyVaultSecretsOfficer} on Microsoft.KeyVault/vaults",
             ["role-operator-queue-data-reader-{0}"] = $"{StorageQueueDataReader} on Microsoft.Storage/storageAccounts/queueServices/queues",
+            ["role-operator-archive-blob-data-reader"] = $"{StorageBlobDataReader} on Microsoft.Storage/storageAccounts/blobServices/containers",
+            ["role-consumer-audit-queue-data-message-processor"] = $"{StorageQueueDataMessageProcessor} on Microsoft.Storage/storageAccounts/queueServices/queues",
+            ["role-consumer-archive-blob-data-reader"] = $"{StorageBlobDataReader} on Microsoft.Storage/storageAccounts/blobServices/containers",
             ["role-sender-queue-data-message-sender"] = $"{StorageQueueDataMessageSender} on Microsoft.Storage/storageAccounts/queueServices/queues",
         };
 
@@ -114,12 +139,15 @@ public partial class SecurityTests
     }
 
     [Fact]
-    public void The_app_identity_gets_queue_roles_on_its_own_queues_only()
+    public void The_app_identity_gets_queue_roles_on_its_own_queues_only_and_may_only_add_to_the_audit_queue()
     {
         var rbac = ArmTemplate.Main.OfType("Microsoft.Resources/deployments").Single(d => d.Name == "rbac");
+        // Contributor (which can delete and clear) on the change and poison queues; on the audit queue, add only.
         Assert.Equal(
-            ["access-token-audit", "access-token-changes", "access-token-changes-poison", "access-token-grant-reverts", "access-token-grant-reverts-poison"],
+            ["access-token-changes", "access-token-changes-poison", "access-token-grant-reverts", "access-token-grant-reverts-poison"],
             Strings(rbac, "appQueueNames").Order(StringComparer.Ordinal));
+        Assert.Equal("access-token-audit", rbac.Resolve(rbac.ModuleArgument("auditQueueName"))?.GetString());
+        Assert.Equal(AccessTokenGateway.Audit.AuditArchive.ContainerName, rbac.Resolve(rbac.ModuleArgument("archiveContainerName"))?.GetString());
         Assert.Equal(["access-token-audit", "access-token-changes-poison"], Strings(rbac, "operatorQueueNames").Order(StringComparer.Ordinal));
         Assert.Equal("access-token-changes", rbac.Resolve(rbac.ModuleArgument("changeQueueName"))?.GetString());
     }

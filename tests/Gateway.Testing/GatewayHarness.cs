@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using AccessTokenGateway.LocalHost;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using AccessTokenGateway.Audit;
 using DatoCmsSimulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -133,6 +135,21 @@ public sealed class GatewayHarness : IAsyncDisposable
     {
         await foreach (var text in Drain(AuditQueue)) _audit.Add(JsonNode.Parse(text)!.AsObject());
         return _audit.ToList();
+    }
+
+    public BlobContainerClient Archive => new BlobServiceClient(Storage.ConnectionString).GetBlobContainerClient(AuditArchive.ContainerName);
+
+    /// <summary>Every record in the audit archive (every chain, every writer on this Azurite), in chain order.</summary>
+    public async Task<IReadOnlyList<JsonObject>> ArchiveRecordsAsync()
+    {
+        var records = new List<JsonObject>();
+        if (!await Archive.ExistsAsync()) return records;
+        await foreach (var blob in Archive.GetBlobsAsync())
+        {
+            var content = (await Archive.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content;
+            records.AddRange(AuditArchiveReader.Parse(content.ToMemory()).Select(r => r.Json));
+        }
+        return records;
     }
 
     /// <summary>The raw text of every audit message read so far.</summary>

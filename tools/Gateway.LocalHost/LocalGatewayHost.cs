@@ -1,6 +1,7 @@
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.Functions;
 using AccessTokenGateway.Functions.Grants;
+using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -50,6 +51,11 @@ public static class LocalGatewayHost
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
         app.MapGet("/api/grants", async (HttpContext context, GrantsFunction function) =>
+        {
+            var result = await function.Run(context.Request);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        }).AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/audit", async (HttpContext context, AuditTrailFunction function) =>
         {
             var result = await function.Run(context.Request);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

@@ -1,4 +1,4 @@
-// Storage for the Functions host, the gateway's queues, its replay-protection table and lease blobs.
+// Storage for the Functions host, the gateway's queues, its replay-protection table, lease blobs and audit archive.
 // Shared keys are off: everything reaches it with Entra ID (the Function App's managed identity).
 
 @description('Name of the storage account.')
@@ -12,6 +12,14 @@ param tags { *: string }
 
 @description('Blob containers to create.')
 param containers string[]
+
+@description('The audit archive\'s container: append blobs under a time-based retention (WORM) policy.')
+param archiveContainerName string
+
+@description('Days each archive blob stays immutable (no delete, no overwrite; appends only) from its creation.')
+@minValue(1)
+@maxValue(146000)
+param archiveRetentionDays int
 
 @description('Queues to create.')
 param queues string[]
@@ -59,6 +67,24 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
         }
       }
     ]
+
+    resource archive 'containers' = {
+      name: archiveContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+
+      // Nobody, the app included, can delete or rewrite a blob here before it is archiveRetentionDays old; appending
+      // to an append blob stays allowed, which is all the audit writer does. Locking the policy (docs/deploy.md) makes
+      // it irrevocable: afterwards it can only be lengthened.
+      resource retention 'immutabilityPolicies' = {
+        name: 'default'
+        properties: {
+          immutabilityPeriodSinceCreationInDays: archiveRetentionDays
+          allowProtectedAppendWrites: true
+        }
+      }
+    }
   }
 
   resource queueService 'queueServices' = {

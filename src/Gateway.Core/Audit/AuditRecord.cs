@@ -30,7 +30,7 @@ public sealed record AuditRecord
     public TokenState? Before { get; init; }
     public TokenState? After { get; init; }
     public IReadOnlyList<AuditFieldChange>? Diff { get; init; }
-    /// <summary>On outcome records: <c>applied</c>, <c>no_change</c>, <c>dry_run</c>, <c>rejected</c>, <c>failed</c>, <c>unknown</c>, <c>gave_up</c>; on alerts, <c>revert_overdue</c>.</summary>
+    /// <summary>On outcome records: <c>applied</c>, <c>no_change</c>, <c>dry_run</c>, <c>rejected</c>, <c>failed</c>, <c>unknown</c>, <c>gave_up</c>; <c>applied</c> or <c>not_applied</c> when <see cref="Reconciled"/>; on alerts, <c>revert_overdue</c>.</summary>
     public string? Outcome { get; init; }
     public AuditError? Error { get; init; }
     public AuditUpstream? Datocms { get; init; }
@@ -43,4 +43,12 @@ public sealed record AuditRecord
     public long DurationMs { get; init; }
     /// <summary>True when free-text fields were shortened to keep the record under the queue's message limit.</summary>
     public bool Truncated { get; init; }
+    /// <summary>True on an outcome the reconciler wrote for an intent left without one (<see cref="AuditReconciler"/>); absent otherwise.</summary>
+    public bool? Reconciled { get; init; }
+
+    // Set on the archive's copy only, by the writer of its chain (ArchiveAuditSink): the chain is the blob the
+    // record is in, seq its place there (from 1), prev_hash the SHA-256 of the previous line's bytes (zeros for seq 1).
+    public string? Chain { get; init; }
+    public long? Seq { get; init; }
+    public string? PrevHash { get; init; }
 }

@@ -41,6 +41,26 @@ public static class AuditRecords
         };
     }
 
+    /// <summary>
+    /// The outcome the reconciler establishes for an intent left without one: under the intent's audit id, what the
+    /// token shows (<c>applied</c> when it holds the requested state, else <c>not_applied</c>), marked reconciled.
+    /// </summary>
+    public static AuditRecord Reconciled(AuditRecord intent, bool applied, TokenState? observed, DateTimeOffset now) => intent with
+    {
+        Kind = "outcome",
+        Time = now,
+        After = observed,
+        Outcome = applied ? "applied" : "not_applied",
+        Error = null,
+        Datocms = null,
+        UpstreamAttempts = 0,
+        DurationMs = 0,
+        Reconciled = true,
+        Chain = null,
+        Seq = null,
+        PrevHash = null,
+    };
+
     private static AuditRecord Build(ChangeTrace trace, string kind, Outcome? outcome, DateTimeOffset now)
     {
         var request = trace.Request;

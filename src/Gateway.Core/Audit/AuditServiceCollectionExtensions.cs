@@ -1,4 +1,5 @@
 using AccessTokenGateway.Changes;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,7 @@ namespace AccessTokenGateway.Audit;
 
 public static class AuditServiceCollectionExtensions
 {
-    /// <summary>The audit trail on the audit queue, through the storage account's queue client (see <c>Storage/</c>).</summary>
+    /// <summary>The audit trail on the audit queue and in the archive, through the storage account's queue client (see <c>Storage/</c>).</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuditOptions>()
@@ -15,8 +16,17 @@ public static class AuditServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddSingleton<IAuditSink>(sp => new QueueAuditSink(sp.GetRequiredService<QueueServiceClient>().GetQueueClient(QueueNames.Audit)));
+        // Every record to the feed (the queue) and the archive (append-only, immutable in Azure) at once.
+        services.AddSingleton(sp => new ArchiveAuditSink(Archive(sp), AuditArchive.NewWriterId(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAuditSink>(sp => new FeedAndArchiveAuditSink(
+            new QueueAuditSink(sp.GetRequiredService<QueueServiceClient>().GetQueueClient(QueueNames.Audit)),
+            sp.GetRequiredService<ArchiveAuditSink>()));
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton(sp => new AuditArchiveReader(Archive(sp)));
+        services.AddSingleton<AuditReconciler>();
         return services;
     }
+
+    private static BlobContainerClient Archive(IServiceProvider services) =>
+        services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(AuditArchive.ContainerName);
 }

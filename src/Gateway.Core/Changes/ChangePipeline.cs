@@ -32,7 +32,7 @@ public sealed class ChangePipeline(
 {
     public async Task<ChangeResult> SubmitAsync(ChangeRequest request, CancellationToken cancellationToken)
     {
-        var begun = new ChangeTrace(Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), request, Stopwatch.GetTimestamp());
+        var begun = new ChangeTrace(request.AuditId ?? Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), request, Stopwatch.GetTimestamp());
         var (trace, decided) = await DecideSafelyAsync(begun, cancellationToken).ConfigureAwait(false);
         var outcome = decided!;
         if (outcome.IsTransient && request.Delivery.IsLast) outcome = new GaveUp(outcome);

@@ -19,6 +19,11 @@ public sealed record ChangeRequest
     public required string CorrelationId { get; init; }
     public Delivery Delivery { get; init; } = Delivery.Once;
     /// <summary>
+    /// The audit id, when the transport fixes it: a queue message's is derived from its message id (<see cref="AuditIds.ForQueueMessage"/>),
+    /// so every delivery of one message is one audit id from intent to outcome. Null: the pipeline mints one.
+    /// </summary>
+    public string? AuditId { get; init; }
+    /// <summary>
     /// Set when the adapter refused the request before it could become a change (too large, unsigned, the wrong
     /// content type, a broken envelope): the pipeline records it as the outcome and does nothing else.
     /// </summary>

@@ -1,6 +1,7 @@
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
+using AccessTokenGateway.Storage;
 using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public sealed class QueueRevertQueue(
         try
         {
             // Never expires: the message must outlive its own invisibility.
-            await _queue.SendMessageAsync(BinaryData.FromBytes(sealedMessage), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+            await _queue.SendMessageAsync(BinaryData.FromBytes(sealedMessage), TimeSpan.FromSeconds(seconds), QueueTimeToLive.Never, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
         {

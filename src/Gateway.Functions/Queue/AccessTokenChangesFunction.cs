@@ -33,6 +33,7 @@ public sealed class AccessTokenChangesFunction(ChangePipeline pipeline)
             Document = change.Document,
             CorrelationId = change.EventId is { Length: > 0 and <= 64 } eventId ? eventId : message.MessageId,
             Delivery = new Delivery((int)message.DequeueCount, IsLast: message.DequeueCount >= maxDequeueCount),
+            AuditId = AuditIds.ForQueueMessage(message.MessageId),
             NotAdmitted = change.Invalid,
         };
     }

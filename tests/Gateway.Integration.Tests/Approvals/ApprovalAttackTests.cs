@@ -21,7 +21,8 @@ public sealed class ApprovalAttackTests(AzuriteFixture storage) : GatewayTest(st
 
     private static string Grant(string requestedBy = "alice@example.com", string? approvedBy = "bob@example.com")
     {
-        var meta = new JsonObject { ["requested_by"] = requestedBy };
+        // The state the approver saw, as every escalation carries it (Policy:RequireExpectedForEscalation).
+        var meta = new JsonObject { ["requested_by"] = requestedBy, ["expected"] = JsonNode.Parse("""{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"}""") };
         if (approvedBy is not null) meta["approved_by"] = approvedBy;
         return Documents.Update(Seed.EditableTokenId, preview: true).WithMeta(meta).ToJsonString();
     }

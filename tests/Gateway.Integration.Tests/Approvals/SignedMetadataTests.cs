@@ -14,7 +14,8 @@ namespace AccessTokenGateway.Tests.Approvals;
 public sealed class SignedMetadataTests(AzuriteFixture storage) : GatewayTest(storage)
 {
     private static readonly byte[] Body = Encoding.UTF8.GetBytes(Documents.Update(Seed.EditableTokenId, preview: true).ToJsonString());
-    private static readonly (string, string)[] Approval = [("X-Change-Requested-By", "alice@example.com"), ("X-Change-Approved-By", "bob@example.com")];
+    private static readonly (string, string)[] Approval =
+        [("X-Change-Requested-By", "alice@example.com"), ("X-Change-Approved-By", "bob@example.com"), ("X-Change-Expected", """{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"}""")];
     private const string Path = "/api/access_tokens/312";
 
     protected override void Configure(HarnessOptions options)

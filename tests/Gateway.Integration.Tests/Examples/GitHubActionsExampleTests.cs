@@ -37,6 +37,7 @@ public sealed partial class GitHubActionsExampleTests(AzuriteFixture storage) : 
             Path.Combine("examples", "github-actions", "send-change.mjs"), "--url", Gateway.BaseUrl.ToString(), "--token-id", Seed.EditableTokenId,
             "--name", "Read-only API token", "--cda", "true", "--preview", "true", "--cma", "false", "--role", Seed.EditorRoleId,
             "--requested-by", requestedBy, "--approved-by", approvedBy, "--reason", "Preview for the launch", "--ticket", "CHG-1042",
+            "--expected", """{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"}""",
         ];
         foreach (var arg in dryRun ? [.. args, "--dry-run"] : args) start.ArgumentList.Add(arg);
 

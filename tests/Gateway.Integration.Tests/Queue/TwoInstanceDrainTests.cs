@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AccessTokenGateway.Tests.Audit;
 using AccessTokenGateway.Tests.Support;
 using DatoCmsSimulator;
 using Xunit.Abstractions;
@@ -50,5 +51,58 @@ public sealed class TwoInstanceDrainTests(AzuriteFixture storage, ITestOutputHel
         Assert.Null((await first.ChangeQueue.PeekMessageAsync()).Value);
 
         output.WriteLine($"200 messages drained by two instances in {elapsed.TotalSeconds:F1} s; {finals.Count} final outcomes, {puts.Count} PUTs, {records.Count - finals.Count} intents");
+
+        await The_archive_holds_each_intent_and_outcome_once_in_chains_that_verify_and_name_a_removed_or_altered_record(first, sent.Keys);
+    }
+
+    private async Task The_archive_holds_each_intent_and_outcome_once_in_chains_that_verify_and_name_a_removed_or_altered_record(GatewayHarness gateway, IEnumerable<string> messageIds)
+    {
+        // Every intent and outcome of the 200 changes, once, under the audit id the message id fixes, in the two writers' chains.
+        var ids = messageIds.ToHashSet();
+        var archived = (await gateway.ArchiveRecordsAsync()).Where(r => ids.Contains((string?)r["correlation_id"] ?? "")).ToList();
+        Assert.Equal(400, archived.Count);
+        foreach (var change in archived.GroupBy(r => (string)r["correlation_id"]!))
+        {
+            Assert.Equal(["intent", "outcome"], change.Select(r => (string)r["kind"]!).Order());
+            Assert.All(change, r => Assert.Equal(AccessTokenGateway.Changes.AuditIds.ForQueueMessage(change.Key), (string?)r["audit_id"]));
+        }
+        var chains = archived.Select(r => (string)r["chain"]!).Distinct().ToList();
+        Assert.True(chains.Count >= 2, "each instance writes its own chain: " + string.Join(", ", chains));
+
+        // The whole archive this test run produced so far verifies.
+        var (status, report) = await AuditVerifier.RunAsync(storage.ConnectionString, AccessTokenGateway.Audit.AuditArchive.ContainerName);
+        output.WriteLine(report);
+        Assert.True(status == 0, report);
+
+        // A copy of one chain with one record removed, and another with one record altered: each fails, naming the record.
+        var chain = chains[0];
+        var lines = (await gateway.Archive.GetBlobClient(chain + ".jsonl").DownloadContentAsync()).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        Assert.True(lines.Count >= 10);
+        var victim = lines.Count / 2;   // seq victim + 1
+        var victimAuditId = (string)JsonNode.Parse(lines[victim])!["audit_id"]!;
+
+        var removed = lines.Where((_, i) => i != victim).ToList();
+        var (removedStatus, removedReport) = await TamperedCopyVerifiedAsync(gateway, "tampered-removed", chain, removed);
+        output.WriteLine(removedReport);
+        Assert.Equal(1, removedStatus);
+        Assert.Contains($"{chain}: record seq {victim + 1} removed", removedReport);
+
+        var altered = lines.ToList();
+        var record = JsonNode.Parse(altered[victim])!.AsObject();
+        record["requested_by"] = "someone-else";
+        altered[victim] = record.ToJsonString();
+        var (alteredStatus, alteredReport) = await TamperedCopyVerifiedAsync(gateway, "tampered-altered", chain, altered);
+        output.WriteLine(alteredReport);
+        Assert.Equal(1, alteredStatus);
+        Assert.Contains($"{chain} seq {victim + 1} (line {victim + 1}, audit_id {victimAuditId}", alteredReport);
+        Assert.Contains("altered", alteredReport);
+    }
+
+    private async Task<(int, string)> TamperedCopyVerifiedAsync(GatewayHarness gateway, string container, string chain, List<string> lines)
+    {
+        var copy = new Azure.Storage.Blobs.BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(container);
+        await copy.CreateIfNotExistsAsync();
+        await copy.GetBlobClient(chain + ".jsonl").UploadAsync(BinaryData.FromString(string.Join('\n', lines) + "\n"), overwrite: true);
+        return await AuditVerifier.RunAsync(storage.ConnectionString, container);
     }
 }
