@@ -64,6 +64,7 @@ public sealed class MetadataRuleTests
         _ => ChangeHeaders.Ticket,
     };
 
+    /// <summary>Each limit written out rather than read from ValidationLimits, so a changed limit fails a test.</summary>
     private static int LimitOf(string member) => member switch
     {
         "requested_by" or "approved_by" => 256,
