@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
+using AccessTokenGateway.Functions.Http;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using Microsoft.AspNetCore.Http;
@@ -34,5 +35,5 @@ public sealed class AuditTrailFunction(AuditArchiveReader archive, TimeProvider 
         }
     }
 
-    private static AuditTrailHttp Json(int status, JsonObject body) => new(status, body);
+    private static JsonAnswer Json(int status, JsonObject body) => new(status, body);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AccessTokenGateway.Functions.Http;
 using AccessTokenGateway.Grants;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
@@ -75,18 +76,4 @@ public sealed class GrantsFunction(IGrantRegistry registry, TimeProvider time)
         Json(status, ErrorDocument.Serialize(Guid.CreateVersion7().ToString("N"), code, details, transient: status == 503));
 
     private static IActionResult Json(int status, byte[] body) => new JsonAnswer(status, body);
-
-    /// <summary>A JSON body with its status, never cached: grants change by the minute.</summary>
-    private sealed class JsonAnswer(int status, byte[] body) : IActionResult
-    {
-        public async Task ExecuteResultAsync(ActionContext context)
-        {
-            var response = context.HttpContext.Response;
-            response.StatusCode = status;
-            response.ContentType = "application/json; charset=utf-8";
-            response.Headers.CacheControl = "no-store";
-            response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body);
-        }
-    }
 }
