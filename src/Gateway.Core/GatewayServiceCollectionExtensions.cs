@@ -2,7 +2,9 @@ using AccessTokenGateway.Audit;
 using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.Grants;
+using AccessTokenGateway.Health;
 using AccessTokenGateway.Policy;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Storage;
@@ -29,6 +31,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddChangePolicy(configuration);     // the organisation's rules
         services.AddGrants(configuration);           // time-bound grants: the registry, the reverts queue, the sweeper
         services.AddChangePipeline(configuration);   // locks, the pipeline itself
+        services.AddHealth(configuration);           // GET /api/health: Key Vault, storage, DatoCMS, cached
+        services.AddObservations();                  // queue ages and grant counts, measured on a timer
         return services;
     }
 
@@ -62,8 +66,8 @@ public static class GatewayServiceCollectionExtensions
     private static IServiceCollection AddChangePipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChangesOptions>().Bind(configuration.GetSection(ChangesOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<ITokenLocks>(sp => new BlobTokenLocks(
-            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITokenLocks>(sp => new InstrumentedTokenLocks(new BlobTokenLocks(
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<ChangesOptions>>().Value.TokenLockWait, sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<ChangePipeline>();
         return services;
     }

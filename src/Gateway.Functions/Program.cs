@@ -1,20 +1,14 @@
 using AccessTokenGateway;
 using AccessTokenGateway.Functions;
-using Microsoft.Azure.Functions.Worker;
+using AccessTokenGateway.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();                          // HTTP through ASP.NET Core integration
 builder.Services.AddAccessTokenGateway(builder.Configuration);        // the change pipeline and its dependencies
 builder.Services.AddGatewayAdapters();                                // HTTP admission
-
-// Telemetry only where Application Insights is configured (in Azure: identity-based ingestion, see infra/).
-if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
-{
-    builder.Services.AddApplicationInsightsTelemetryWorkerService();
-    builder.Services.ConfigureFunctionsApplicationInsights();
-}
+builder.Services.AddGatewayTelemetry(builder.Configuration);          // Application Insights and OpenTelemetry, where configured
+builder.Logging.AddGatewayLogFilters();                               // the Azure SDK's request logs only from Warning
 
 builder.Build().Run();

@@ -2,7 +2,9 @@ using AccessTokenGateway.Changes;
 using AccessTokenGateway.Functions;
 using AccessTokenGateway.Functions.Grants;
 using AccessTokenGateway.Functions.Audit;
+using AccessTokenGateway.Functions.Health;
 using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.Functions.Telemetry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +14,7 @@ namespace AccessTokenGateway.LocalHost;
 
 /// <summary>
 /// Serves the Functions app's own function classes where Azure Functions Core Tools cannot be installed:
-/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, function keys checked), the queue triggers on the
+/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, <c>/api/audit</c>, function keys checked; <c>/api/health</c> anonymous), the queue triggers on the
 /// WebJobs SDK's storage-queue listener configured from the same host.json, the timer functions on an interval. Tests start it in-process on a port chosen at run time.
 /// </summary>
 public static class LocalGatewayHost
@@ -25,8 +27,7 @@ public static class LocalGatewayHost
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
         // The storage SDK logs every queue poll at Information; only its warnings are worth a local reader's time.
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
-        builder.Logging.AddFilter("Azure.Messaging", LogLevel.Warning);
+        builder.Logging.AddGatewayLogFilters();                            // the Functions app's own filters
         builder.Logging.AddFilter("Host", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Azure.WebJobs", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
@@ -34,6 +35,7 @@ public static class LocalGatewayHost
 
         builder.Services.AddAccessTokenGateway(builder.Configuration);    // the core, exactly as the Functions app wires it
         builder.Services.AddGatewayFunctions();                           // the Functions app's function classes
+        builder.Services.AddGatewayTelemetry(builder.Configuration);      // Telemetry:Exporter=console|otlp shows the meters locally
         builder.Services.AddSingleton(sp => FunctionKeys.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddHostedService<QueueProvisioner>();            // local queues exist before the listener polls
         builder.AddQueueTriggerListener(hostJson);                         // the Functions runtime's queue listener
@@ -60,6 +62,12 @@ public static class LocalGatewayHost
             var result = await function.Run(context.Request);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
+        // Anonymous, as in Azure: a health check sends no key.
+        app.MapGet("/api/health", async (HttpContext context, HealthFunction function) =>
+        {
+            var result = await function.Run(context.Request);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        });
         // Any other path or method gets what the Functions host gives it: an empty 404 (the host has no 405).
         app.MapFallback("{**path}", () => Results.NotFound());
         return app;

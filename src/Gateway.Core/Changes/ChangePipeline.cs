@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.Grants;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
@@ -32,6 +33,7 @@ public sealed class ChangePipeline(
 {
     public async Task<ChangeResult> SubmitAsync(ChangeRequest request, CancellationToken cancellationToken)
     {
+        using var span = GatewayActivity.StartChange(request.TraceParent);
         var begun = new ChangeTrace(request.AuditId ?? Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), request, Stopwatch.GetTimestamp());
         var (trace, decided) = await DecideSafelyAsync(begun, cancellationToken).ConfigureAwait(false);
         var outcome = decided!;
@@ -49,6 +51,7 @@ public sealed class ChangePipeline(
         }
         var result = new ChangeResult(trace.AuditId, request.CorrelationId, outcome, recorded);
         Log(trace, result);
+        ChangeTelemetry.Record(span, request, result);
         return result;
     }
 

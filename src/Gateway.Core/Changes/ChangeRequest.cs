@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Validation;
 
@@ -28,4 +29,6 @@ public sealed record ChangeRequest
     /// content type, a broken envelope): the pipeline records it as the outcome and does nothing else.
     /// </summary>
     public Outcome? NotAdmitted { get; init; }
+    /// <summary>The W3C trace context the transport carried (HTTP <c>traceparent</c>, the CloudEvents extension), validated; the change's trace continues it.</summary>
+    public ActivityContext? TraceParent { get; init; }
 }

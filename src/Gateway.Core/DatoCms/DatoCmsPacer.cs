@@ -1,4 +1,5 @@
 using System.Net;
+using AccessTokenGateway.Diagnostics;
 
 namespace AccessTokenGateway.DatoCms;
 
@@ -129,6 +130,7 @@ public sealed class DatoCmsPacer
             if (_windowConfirmed && left > 0 && (_windowEnd - at) / (left + 1) is var catchUp && catchUp < spacing) spacing = catchUp;
             _tat = Max(_tat, at) + spacing;
             slot = new PacerSlot(at, at - now, _windowNumber);
+            PublishRemaining();
             return true;
         }
     }
@@ -161,6 +163,7 @@ public sealed class DatoCmsPacer
                 _windowEnd = slot.Window == _windowNumber ? resetsAt : Max(_windowEnd, resetsAt);
                 _windowConfirmed = true;
                 _foreign = Math.Max(_foreign, _limit);
+                PublishRemaining();
                 return;
             }
             if (remaining is not { } left) return;
@@ -187,8 +190,12 @@ public sealed class DatoCmsPacer
             }
             // DatoCMS counted more than we have sent in this window: someone else uses the same token.
             _foreign = Math.Max(_foreign, counted - _sent - _spilled);
+            PublishRemaining();
         }
     }
+
+    /// <summary>The budget the model has left in the current window, for <see cref="GatewayMetrics.PacerRemaining"/> (called under the lock).</summary>
+    private void PublishRemaining() => GatewayMetrics.PacerRemaining.Record(Math.Max(0, _limit - (_sent + _spilled + _foreign)));
 
     /// <summary>Requests of the current window sent before <paramref name="time"/> (slots are handed out in time order).</summary>
     private int CountBefore(DateTimeOffset time)

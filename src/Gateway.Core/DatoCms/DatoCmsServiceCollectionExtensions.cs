@@ -23,8 +23,8 @@ public static class DatoCmsServiceCollectionExtensions
 
     /// <summary>
     /// The CMA client: a typed <see cref="HttpClient"/> whose handlers are, outermost first:
-    /// deadline → retry (jittered exponential back-off; 429 waits <c>X-RateLimit-Reset</c>) → circuit breaker →
-    /// pacer (one per instance) → per-attempt time-out → attempt counter → pooled sockets.
+    /// span → deadline → retry (jittered exponential back-off; 429 waits <c>X-RateLimit-Reset</c>) → circuit breaker →
+    /// pacer (one per instance) → per-attempt time-out → attempt counter → attempt metrics → pooled sockets.
     /// </summary>
     public static IServiceCollection AddDatoCms(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,6 +44,9 @@ public static class DatoCmsServiceCollectionExtensions
         services.TryAddSingleton(sp => new DatoCmsPacer(sp.GetRequiredService<IOptions<DatoCmsOptions>>().Value, sp.GetRequiredKeyedService<TimeProvider>(ClockKey)));
         services.TryAddTransient<PacingHandler>();
         services.TryAddTransient<AttemptCountingHandler>();
+        services.TryAddSingleton(sp => new DatoCmsAnswers(sp.GetRequiredKeyedService<TimeProvider>(ClockKey)));
+        services.TryAddTransient<DatoCmsTelemetryHandler>();
+        services.TryAddTransient<AttemptMetricsHandler>();
 
         var cma = services.AddHttpClient<IDatoCmsClient, DatoCmsClient>((sp, client) =>
         {
@@ -67,7 +70,8 @@ public static class DatoCmsServiceCollectionExtensions
         // what matters is logged by Polly (retries, breaker) and by the pipeline (one line per change).
         .RemoveAllLoggers();
 
-        // Handlers run in the order added, the first outermost.
+        // Handlers run in the order added, the first outermost: one span per call, around its retries.
+        cma.AddHttpMessageHandler<DatoCmsTelemetryHandler>();
         cma.AddResilienceHandler("datocms", (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<DatoCmsOptions>>().Value;
@@ -106,6 +110,7 @@ public static class DatoCmsServiceCollectionExtensions
             builder.AddTimeout(options.AttemptTimeout);
         });
         cma.AddHttpMessageHandler<AttemptCountingHandler>();
+        cma.AddHttpMessageHandler<AttemptMetricsHandler>(); // each attempt that reached the network, by status
         return services;
     }
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using AccessTokenGateway.Diagnostics;
+
 namespace AccessTokenGateway.DatoCms;
 
 /// <summary>Paces every HTTP attempt through the instance's <see cref="DatoCmsPacer"/> and shows it DatoCMS's answer.</summary>
@@ -13,7 +16,9 @@ internal sealed class PacingHandler(DatoCmsPacer pacer, Microsoft.Extensions.Opt
             deadline = pacer.Time.GetUtcNow() + options.Value.TotalTimeout;
             request.Options.Set(DeadlineKey, deadline);
         }
+        var waitStarted = Stopwatch.GetTimestamp();
         var slot = await pacer.AcquireAsync(request.Method == HttpMethod.Get, deadline, cancellationToken).ConfigureAwait(false);
+        GatewayMetrics.PacerWait.Record(GatewayMetrics.ElapsedMs(waitStarted), new KeyValuePair<string, object?>("method", request.Method.Method));
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         pacer.Observe(slot, response);
         return response;

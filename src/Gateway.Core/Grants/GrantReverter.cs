@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AccessTokenGateway.Audit;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
 using AccessTokenGateway.Tokens;
@@ -35,6 +36,9 @@ public sealed class GrantReverter(
     public async Task<RevertRun> RevertDueAsync(string tokenId, string trigger, CancellationToken cancellationToken)
     {
         var ended = 0;
+        using var span = GatewayActivity.Source.StartActivity("grant revert due");
+        span?.SetTag(GatewayActivity.TokenIdTag, tokenId);
+        span?.SetTag("gateway.trigger", trigger);
         try
         {
             var session = await DatoCmsSession.OpenAsync(datoCms, cmaToken, cancellationToken).ConfigureAwait(false);
@@ -49,6 +53,7 @@ public sealed class GrantReverter(
                 var (outcome, after) = await RevertGrantAsync(session, tokenId, grant.ToList(), current, trigger, cancellationToken).ConfigureAwait(false);
                 if (outcome.IsTransient) return new RevertRun(ended, outcome);
                 ended++;
+                GatewayMetrics.GrantsReverted.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
                 current = after;
             }
             return new RevertRun(ended, null);

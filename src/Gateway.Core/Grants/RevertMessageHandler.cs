@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Audit;
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Secrets;
@@ -39,6 +41,11 @@ public sealed class RevertMessageHandler(
             var message = RevertMessageSigner.Open(body.Span, secret);
             if (message is null)
                 return await RefuseAsync(body, messageId, ErrorCodes.RevertNotAuthentic, "The message is not a revert this gateway sealed: forged or altered. Nothing was changed.", cancellationToken).ConfigureAwait(false);
+            // Only an authentic message's trace is continued: the revert joins the trace of the change that made the grant.
+            using var span = GatewayActivity.Source.StartActivity("grant revert", ActivityKind.Consumer,
+                GatewayActivity.ParseTraceParent(message.TraceParent, null) ?? default);
+            span?.SetTag(GatewayActivity.TokenIdTag, message.TokenId);
+            span?.SetTag("gateway.grant_id", message.GrantId);
             if (await registry.WasConsumedAsync(message.Nonce, cancellationToken).ConfigureAwait(false))
                 return await RefuseAsync(body, messageId, ErrorCodes.RevertReplayed, "This revert message was used before: a replay. Nothing was changed.", cancellationToken).ConfigureAwait(false);
 

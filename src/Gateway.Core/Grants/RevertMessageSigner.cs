@@ -3,15 +3,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.Validation;
 
 namespace AccessTokenGateway.Grants;
 
 /// <summary>
-/// Seals and opens revert messages: <c>{"grant_id", "token_id", "expires_at", "nonce", "attempt", "mac"}</c>, where
-/// <c>mac</c> is HMAC-SHA256 under the revert key (a Key Vault secret only the app reads) over every other member, so
-/// a message nobody with the key wrote, or one altered on the way, is refused. Opening is strict: exactly these
-/// members, of these types, or nothing.
+/// Seals and opens revert messages: <c>{"grant_id", "token_id", "expires_at", "nonce", "attempt", "mac"}</c> and, when
+/// the change that made the grant had a trace, <c>"traceparent"</c>; <c>mac</c> is HMAC-SHA256 under the revert key (a
+/// Key Vault secret only the app reads) over every other member, so a message nobody with the key wrote, or one altered
+/// on the way, is refused. Opening is strict: exactly these members, of these types, or nothing.
 /// </summary>
 public static class RevertMessageSigner
 {
@@ -19,6 +20,7 @@ public static class RevertMessageSigner
     public const int MinimumKeyBytes = 32;
 
     private static readonly string[] Members = ["v", "grant_id", "token_id", "expires_at", "nonce", "attempt", "mac"];
+    private const string TraceParentMember = "traceparent";
 
     /// <summary>The key as read from the vault, if it is long enough to seal with; a short one is never used.</summary>
     public static string Usable(string key) => Encoding.UTF8.GetByteCount(key) >= MinimumKeyBytes
@@ -37,6 +39,7 @@ public static class RevertMessageSigner
             ["attempt"] = message.Attempt,
             ["mac"] = Convert.ToHexStringLower(Mac(message, key)),
         };
+        if (message.TraceParent is { } traceParent) node[TraceParentMember] = traceParent;
         return JsonSerializer.SerializeToUtf8Bytes(node);
     }
 
@@ -57,7 +60,15 @@ public static class RevertMessageSigner
         try
         {
             var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 2, AllowDuplicateProperties = false }) as JsonObject;
-            if (root is null || root.Count != Members.Length || root.Any(m => Array.IndexOf(Members, m.Key) < 0)) return null;
+            if (root is null) return null;
+            string? traceParent = null;
+            if (root.ContainsKey(TraceParentMember))
+            {
+                traceParent = Str(root[TraceParentMember]);
+                if (GatewayActivity.ParseTraceParent(traceParent, null) is null) return null;
+            }
+            var expected = Members.Length + (traceParent is null ? 0 : 1);
+            if (root.Count != expected || root.Any(m => m.Key != TraceParentMember && Array.IndexOf(Members, m.Key) < 0)) return null;
             if (Int(root["v"]) != 1) return null;
             var grantId = Str(root["grant_id"]);
             var tokenId = Str(root["token_id"]);
@@ -67,7 +78,7 @@ public static class RevertMessageSigner
                 || mac is not { Length: 64 } || !mac.All(char.IsAsciiHexDigitLower))
                 return null;
             if (Long(root["expires_at"]) is not { } expires || Int(root["attempt"]) is not { } attempt || attempt < 0) return null;
-            return (new RevertMessage(grantId!, tokenId!, DateTimeOffset.FromUnixTimeMilliseconds(expires), nonce, attempt), Convert.FromHexString(mac));
+            return (new RevertMessage(grantId!, tokenId!, DateTimeOffset.FromUnixTimeMilliseconds(expires), nonce, attempt) { TraceParent = traceParent }, Convert.FromHexString(mac));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
         {
@@ -80,6 +91,8 @@ public static class RevertMessageSigner
         var text = string.Join('\n', "revert-v1", message.GrantId, message.TokenId,
             message.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), message.Nonce,
             message.Attempt.ToString(CultureInfo.InvariantCulture));
+        // A message without a trace is sealed exactly as before traces were carried, so messages already queued still open.
+        if (message.TraceParent is { } traceParent) text += "\n" + traceParent;
         return HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(text));
     }
 

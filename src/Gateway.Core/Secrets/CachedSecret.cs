@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.Outcomes;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
@@ -40,16 +42,29 @@ public sealed class CachedSecret(SecretClient client, string secretName, TimeSpa
             if (entry is not null && now < entry.ExpiresAt && entry.Value != stale) return entry.Value;
 
             Interlocked.Increment(ref _vaultReads);
+            // A span and a count per vault read: the name of the secret is not secret, its value never appears.
+            using var span = GatewayActivity.Source.StartActivity("Key Vault get secret", ActivityKind.Client);
+            span?.SetTag("gateway.secret_name", secretName);
+            span?.SetTag("gateway.refresh", stale is not null);
             try
             {
                 KeyVaultSecret secret = await client.GetSecretAsync(secretName, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (string.IsNullOrEmpty(secret.Value))
                     throw new DependencyUnavailableException(Dependency.KeyVault, $"The Key Vault secret '{secretName}' is empty.");
                 _entry = new Entry(secret.Value, now + cacheDuration);
+                GatewayMetrics.KeyVaultReads.Add(1, new KeyValuePair<string, object?>("result", "ok"));
                 return secret.Value;
+            }
+            catch (DependencyUnavailableException)
+            {
+                GatewayMetrics.KeyVaultReads.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                span?.SetStatus(ActivityStatusCode.Error, "empty");
+                throw;
             }
             catch (Exception ex) when (ex is RequestFailedException or Azure.Identity.AuthenticationFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                GatewayMetrics.KeyVaultReads.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                span?.SetStatus(ActivityStatusCode.Error, Describe(ex));
                 // The vault is down or throttling: a value still within its cache period keeps serving, unless it is the one just refused.
                 if (entry is not null && now < entry.ExpiresAt && entry.Value != stale) return entry.Value;
                 throw new DependencyUnavailableException(Dependency.KeyVault, $"The Key Vault secret '{secretName}' could not be read ({Describe(ex)}).", ex);

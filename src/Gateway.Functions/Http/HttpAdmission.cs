@@ -1,5 +1,6 @@
 using AccessTokenGateway.Authentication;
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 using AccessTokenGateway.Validation;
@@ -27,6 +28,8 @@ public sealed class HttpAdmission(IRequestAuthenticator authenticator)
             Document = body,
             Headers = Headers(request),
             CorrelationId = CorrelationId(request),
+            // A malformed traceparent is ignored, as W3C Trace Context says: the change starts a trace of its own.
+            TraceParent = GatewayActivity.ParseTraceParent(request.Headers["traceparent"].ToString(), request.Headers["tracestate"].ToString() is { Length: > 0 } state ? state : null),
         };
         if (tooLarge)
             return admitted with { NotAdmitted = Refused.Because(RefusalKind.TooLarge, ErrorCodes.RequestTooLarge, $"The body exceeds {ValidationLimits.MaxBodyBytes} bytes.") };

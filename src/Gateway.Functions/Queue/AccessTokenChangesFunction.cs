@@ -35,6 +35,7 @@ public sealed class AccessTokenChangesFunction(ChangePipeline pipeline)
             Delivery = new Delivery((int)message.DequeueCount, IsLast: message.DequeueCount >= maxDequeueCount),
             AuditId = AuditIds.ForQueueMessage(message.MessageId),
             NotAdmitted = change.Invalid,
+            TraceParent = change.TraceParent,
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.Diagnostics;
 using AccessTokenGateway.JsonApi;
 using AccessTokenGateway.Outcomes;
 
@@ -11,7 +12,8 @@ namespace AccessTokenGateway.Functions.Queue;
 /// a CloudEvents 1.0 event in structured JSON mode (<c>specversion</c> "1.0", its required attributes, extension
 /// attributes of scalar values, and exactly one of <c>data</c> or <c>data_base64</c>); or an Event Grid event as Event
 /// Grid delivers it to a Storage queue. Anything that claims to be an envelope but is not exactly one is refused, as
-/// a bad document is. The message is parsed once here; the document inside is validated by the pipeline.
+/// a bad document is. The CloudEvents <c>traceparent</c>/<c>tracestate</c> extensions are taken only as valid W3C trace
+/// context. The message is parsed once here; the document inside is validated by the pipeline.
 /// </summary>
 public static class QueueEnvelope
 {
@@ -75,6 +77,15 @@ public static class QueueEnvelope
                 return Invalid(member.Name, $"The CloudEvents attribute {member.Name} must be a string.");
         }
 
+        // The CloudEvents distributed-tracing extension: a W3C trace context, continued by the change's trace.
+        var traceParent = Str(root, "traceparent");
+        var traceState = Str(root, "tracestate");
+        var trace = GatewayActivity.ParseTraceParent(traceParent, traceState);
+        if (root.TryGetProperty("traceparent", out _) && trace is null)
+            return Invalid("traceparent", "traceparent must be a W3C trace context: 00-<32 hex>-<16 hex>-<2 hex>, ids not all zero.");
+        if (root.TryGetProperty("tracestate", out _) && (traceParent is null || !GatewayActivity.IsValidTraceState(traceState)))
+            return Invalid("tracestate", "tracestate goes with a traceparent and is at most 512 printable ASCII characters.");
+
         var hasData = root.TryGetProperty("data", out var data);
         var hasBase64 = root.TryGetProperty("data_base64", out var base64);
         if (hasData == hasBase64)
@@ -82,10 +93,10 @@ public static class QueueEnvelope
 
         var id = Str(root, "id");
         if (hasData)
-            return new QueueChange(Raw(data), data.ValueKind == JsonValueKind.Object ? TokenIdOf(data) : "", CloudEvents, id, null);
+            return new QueueChange(Raw(data), data.ValueKind == JsonValueKind.Object ? TokenIdOf(data) : "", CloudEvents, id, null, trace);
 
         if (!TryBase64(base64.GetString()!, out var decoded)) return Invalid("data_base64", "data_base64 must be base64.");
-        return new QueueChange(decoded, TokenIdOf(decoded), CloudEvents, id, null);
+        return new QueueChange(decoded, TokenIdOf(decoded), CloudEvents, id, null, trace);
     }
 
     private static QueueChange ReadEventGridEvent(JsonElement root)
