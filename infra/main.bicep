@@ -96,6 +96,21 @@ param auditConsumerPrincipalId string = ''
 @description('Optional: object id of an event sender (e.g. an Event Grid system topic\'s managed identity) allowed to add messages to the change queue.')
 param changeSenderPrincipalId string = ''
 
+@description('Optional: e-mail address the alert rules notify (README "Operating it").')
+param alertEmail string = ''
+
+@secure()
+@description('Optional: webhook URL the alert rules post to (common alert schema), e.g. a paging service or a Teams/Slack bridge.')
+param alertWebhookUrl string = ''
+
+@description('More HTTP 5xx answers than this in 5 minutes fire an alert.')
+@minValue(1)
+param alertServerErrorThreshold int = 5
+
+@description('The change queue\'s oldest message older than this many minutes fires an alert.')
+@minValue(1)
+param alertQueueAgeMinutes int = 10
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
@@ -219,6 +234,33 @@ module monitoring 'core/monitor/monitoring.bicep' = {
     applicationInsightsName: names.applicationInsights
     location: location
     tags: tags
+  }
+}
+
+// What an on-call engineer is told, and what they look at (README "Operating it").
+module alerts 'core/monitor/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    namePrefix: resourceToken
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    alertEmail: alertEmail
+    alertWebhookUrl: alertWebhookUrl
+    serverErrorThreshold: alertServerErrorThreshold
+    queueAgeMinutes: alertQueueAgeMinutes
+  }
+}
+
+module workbook 'core/monitor/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    displayName: 'Access Token Gateway (${environmentName})'
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
   }
 }
 

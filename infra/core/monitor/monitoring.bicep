@@ -38,3 +38,4 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output logAnalyticsWorkspaceId string = logAnalytics.id
+output applicationInsightsId string = applicationInsights.id
