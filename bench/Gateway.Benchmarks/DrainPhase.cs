@@ -49,6 +49,7 @@ internal static class DrainPhase
             else otherOutcomes.AddOrUpdate($"{record.Outcome} {record.Error?.Code}", 1, (_, n) => n + 1);
         };
 
+        using var meters = new GatewayMeterReader();   // requests and 429s as the gateway's meter counts them
         var startedAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, ct) => await changeQueue.SendMessageAsync(m, ct));
@@ -68,7 +69,7 @@ internal static class DrainPhase
         var poisoned = (int)(await storage.Queue(QueueNames.ChangesPoison).GetPropertiesAsync()).Value.ApproximateMessagesCount;
         gateway.Audit.Written = null;
         var requests = simulator.State.Requests;
-        return new DrainResult("gateway (queue path)", changes, limit, wall, minimum, requests.Count, requests.Count(r => r.Status == 429),
+        return new DrainResult("gateway (queue path)", changes, limit, wall, minimum, meters.Requests, meters.RateLimited,
             applied, changes - applied - poisoned, poisoned, appliedOutcomes.Count, completed)
         {
             OtherOutcomes = string.Join(", ", otherOutcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} ×{o.Value}")),
