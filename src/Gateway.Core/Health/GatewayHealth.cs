@@ -24,7 +24,7 @@ public sealed class GatewayHealth(
     TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (HealthReport Report, DateTimeOffset Until)? _last;
+    private volatile Cached? _last;
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ public sealed class GatewayHealth(
                 ? Task.FromResult(new DependencyHealth(true, 0))
                 : TimedAsync(datoCms.ReachableAsync, cancellationToken);
             var report = new HealthReport(await keyVault.ConfigureAwait(false), await storage.ConfigureAwait(false), await datoCmsUp.ConfigureAwait(false));
-            _last = (report, time.GetUtcNow() + options.Value.CacheDuration);
+            _last = new Cached(report, time.GetUtcNow() + options.Value.CacheDuration);
             return report;
         }
         finally
@@ -67,4 +67,6 @@ public sealed class GatewayHealth(
         }
         return new DependencyHealth(up, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    private sealed record Cached(HealthReport Report, DateTimeOffset Until);
 }

@@ -10,7 +10,7 @@ namespace AccessTokenGateway.Tests.Hosting;
 /// <summary>What the Functions host will see of the app: the generated function metadata, host.json and start-up checks.</summary>
 public sealed class FunctionsAppTests
 {
-    private static JsonArray Metadata() => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
+    internal static JsonArray Metadata() => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
 
     [Fact]
     public void Http_function_is_a_function_key_PUT_on_the_CMA_route()
