@@ -1,6 +1,7 @@
 using AccessTokenGateway.Functions.Grants;
 using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.Functions.OpenApi;
 using AccessTokenGateway.Functions.Queue;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,5 +17,6 @@ public static class FunctionsServiceCollectionExtensions
     public static IServiceCollection AddGatewayFunctions(this IServiceCollection services) =>
         services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>()
             .AddTransient<GrantsFunction>().AddTransient<GrantRevertsFunction>().AddTransient<GrantSweeperFunction>()
-            .AddTransient<AuditTrailFunction>().AddTransient<ReconcileAuditTrailFunction>();
+            .AddTransient<AuditTrailFunction>().AddTransient<ReconcileAuditTrailFunction>()
+            .AddTransient<OpenApiFunction>();
 }

@@ -3,6 +3,7 @@ using AccessTokenGateway.Functions;
 using AccessTokenGateway.Functions.Grants;
 using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.Functions.OpenApi;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +13,7 @@ namespace AccessTokenGateway.LocalHost;
 
 /// <summary>
 /// Serves the Functions app's own function classes where Azure Functions Core Tools cannot be installed:
-/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, function keys checked), the queue triggers on the
+/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, <c>/api/audit</c>, <c>/api/openapi.json</c>, function keys checked), the queue triggers on the
 /// WebJobs SDK's storage-queue listener configured from the same host.json, the timer functions on an interval. Tests start it in-process on a port chosen at run time.
 /// </summary>
 public static class LocalGatewayHost
@@ -58,6 +59,11 @@ public static class LocalGatewayHost
         app.MapGet("/api/audit", async (HttpContext context, AuditTrailFunction function) =>
         {
             var result = await function.Run(context.Request);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        }).AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/openapi.json", async (HttpContext context, OpenApiFunction function) =>
+        {
+            var result = function.Run(context.Request);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
         // Any other path or method gets what the Functions host gives it: an empty 404 (the host has no 405).
