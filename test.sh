@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs the local dependencies (Azurite, the official DatoCMS client, the Bicep CLI),
-# checks the Bicep templates, builds with warnings as errors and runs every test project in the solution: the unit
+# lints the OpenAPI description, checks the Bicep templates, builds with warnings as errors and runs every test project in the solution: the unit
 # tests (tests/Gateway.Core.Tests: no Azurite, simulator or host), the infrastructure tests and the integration tests,
 # which start their own Azurite, DatoCMS simulator, fake Key Vault and local host on loopback ports chosen at run time,
 # and stop them when they end. Last, the benchmark's smoke run checks that the benchmark still runs end to end.
@@ -10,6 +10,10 @@ cd "$(dirname "$0")"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# The OpenAPI description (served at GET /api/openapi.json) against Redocly's recommended rules (redocly.yaml): any
+# error or warning fails the run. No telemetry: CI has no business reporting to anyone.
+REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint openapi/openapi.json
 
 bash tools/bicep/check.sh
 

@@ -3,6 +3,7 @@ using AccessTokenGateway.Functions.Diagnostics;
 using AccessTokenGateway.Functions.Grants;
 using AccessTokenGateway.Functions.Health;
 using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.Functions.OpenApi;
 using AccessTokenGateway.Functions.Queue;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,5 +20,5 @@ public static class FunctionsServiceCollectionExtensions
         services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>()
             .AddTransient<GrantsFunction>().AddTransient<GrantRevertsFunction>().AddTransient<GrantSweeperFunction>()
             .AddTransient<AuditTrailFunction>().AddTransient<ReconcileAuditTrailFunction>()
-            .AddTransient<HealthFunction>().AddTransient<ObserveBacklogFunction>();
+            .AddTransient<HealthFunction>().AddTransient<ObserveBacklogFunction>().AddTransient<OpenApiFunction>();
 }

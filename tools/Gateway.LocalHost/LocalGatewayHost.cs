@@ -4,6 +4,7 @@ using AccessTokenGateway.Functions.Grants;
 using AccessTokenGateway.Functions.Audit;
 using AccessTokenGateway.Functions.Health;
 using AccessTokenGateway.Functions.Http;
+using AccessTokenGateway.Functions.OpenApi;
 using AccessTokenGateway.Functions.Telemetry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -14,7 +15,7 @@ namespace AccessTokenGateway.LocalHost;
 
 /// <summary>
 /// Serves the Functions app's own function classes where Azure Functions Core Tools cannot be installed:
-/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, <c>/api/audit</c>, function keys checked; <c>/api/health</c> anonymous), the queue triggers on the
+/// HTTP on Kestrel (<c>/api/access_tokens/{id}</c>, <c>/api/grants</c>, <c>/api/audit</c>, <c>/api/openapi.json</c>, function keys checked; <c>/api/health</c> anonymous), the queue triggers on the
 /// WebJobs SDK's storage-queue listener configured from the same host.json, the timer functions on an interval. Tests start it in-process on a port chosen at run time.
 /// </summary>
 public static class LocalGatewayHost
@@ -60,6 +61,11 @@ public static class LocalGatewayHost
         app.MapGet("/api/audit", async (HttpContext context, AuditTrailFunction function) =>
         {
             var result = await function.Run(context.Request);
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        }).AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/openapi.json", async (HttpContext context, OpenApiFunction function) =>
+        {
+            var result = function.Run(context.Request);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
         // Anonymous, as in Azure: a health check sends no key.
