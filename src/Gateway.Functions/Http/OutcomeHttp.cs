@@ -29,9 +29,24 @@ public sealed class OutcomeHttp(ChangeResult result) : IActionResult
         Applied applied => Success(applied.After, applied.Diff, meta => { if (applied.RevertAt is { } at) meta["revert_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture); }),
         NoChange noChange => Success(noChange.Current, [], _ => { }),
         DryRun dryRun => Success(dryRun.Current, dryRun.Diff, meta => meta["would_become"] = TokenJson.ToNode(dryRun.WouldBecome)),
-        RefusedByDatoCms byDatoCms => ErrorDocument.SerializePassedOn(result.AuditId, byDatoCms.Error),
-        var failure => ErrorDocument.Serialize(result.AuditId, failure.Code!, Details(failure), failure.IsTransient),
+        var failure => ErrorBody(result.AuditId, failure),
     };
+
+    /// <summary>The error document of an outcome that is not a success: DatoCMS's own errors passed on, or the gateway's.</summary>
+    internal static byte[] ErrorBody(string id, Outcome failure) => failure switch
+    {
+        RefusedByDatoCms byDatoCms => ErrorDocument.SerializePassedOn(id, byDatoCms.Error),
+        _ => ErrorDocument.Serialize(id, failure.Code!, Details(failure), failure.IsTransient),
+    };
+
+    /// <summary><c>Retry-After</c> where coming back later helps, and on 429 <c>X-RateLimit-Reset</c>, what DatoCMS's client waits on.</summary>
+    internal static void AddRetryHeaders(HttpResponse response, Outcome outcome)
+    {
+        if (RetryAfter(outcome) is not { } retryAfter) return;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        response.Headers.RetryAfter = seconds;
+        if (ErrorStatus.Of(outcome) == 429) response.Headers[RateLimitResetHeader] = seconds;
+    }
 
     private byte[] Success(AccessTokenResource token, IReadOnlyList<FieldChange> diff, Action<JsonObject> addMeta)
     {
@@ -76,13 +91,7 @@ public sealed class OutcomeHttp(ChangeResult result) : IActionResult
         response.Headers[AuditIdHeader] = result.AuditId;
         response.Headers[HttpAdmission.CorrelationHeader] = result.CorrelationId;
         response.Headers.CacheControl = "no-store";
-        if (RetryAfter(result.Outcome) is { } retryAfter)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            response.Headers.RetryAfter = seconds;
-            // What DatoCMS's own client waits on (it ignores Retry-After): whole seconds until the limit lets a request through.
-            if (StatusCode == 429) response.Headers[RateLimitResetHeader] = seconds;
-        }
+        AddRetryHeaders(response, result.Outcome);
         var body = Body();
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body);
