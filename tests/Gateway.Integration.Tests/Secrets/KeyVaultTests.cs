@@ -65,6 +65,9 @@ public sealed class KeyVaultTests(AzuriteFixture storage) : GatewayTest(storage)
         var response = await Rename("Never applied");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]![0]!["attributes"]!;
+        Assert.Equal("CMA_TOKEN_REJECTED", (string?)error["code"]);
+        Assert.Null(error["transient"]);   // a configuration fault: DatoCMS's client would otherwise retry it forever
         Assert.Equal(2, Gateway.Vault!.SecretReads);
         Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
     }
