@@ -19,6 +19,7 @@ const client = buildClient({
     lastStatus = response.status;
     return response;
   },
+  // No automatic retries: a transient answer shows in the table instead of being retried until the test's time-out.
   autoRetry: false,
 });
 
