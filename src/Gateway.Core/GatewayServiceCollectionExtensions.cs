@@ -29,6 +29,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddChangePolicy(configuration);     // the organisation's rules
         services.AddGrants(configuration);           // time-bound grants: the registry, the reverts queue, the sweeper
         services.AddChangePipeline(configuration);   // locks, the pipeline itself
+        services.AddSingleton<Reads.DatoCmsReads>(); // the read routes: DatoCMS's documents, secrets nulled
         return services;
     }
 
