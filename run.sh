@@ -128,6 +128,11 @@ curl -sS -X PUT "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" \\
   -H "Content-Type: application/vnd.api+json" \\
   --data-binary '{"data":{"type":"access_token","id":"312","attributes":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":true,"can_access_cma":false},"relationships":{"role":{"data":{"type":"role","id":"34"}}}},"meta":{"requested_by":"alice@example.com","approved_by":"bob@example.com","reason":"Preview for the launch","expected":{"name":"Read-only API token","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false,"role_id":"34"},"expires_at":"$expires_at"}}'
 
+Read token 312 (its secret null): curl -sS "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" -H "x-functions-key: $FUNCTION_KEY"
+Revoke its CDA access alone (a partial update, merged with the state read first):
+curl -sS -X PUT "http://127.0.0.1:$GATEWAY_PORT/api/access_tokens/312" -H "x-functions-key: $FUNCTION_KEY" \\
+  -H "Content-Type: application/vnd.api+json" --data-binary '{"data":{"type":"access_token","id":"312","attributes":{"can_access_cda":false}}}'
+List the roles:              curl -sS "http://127.0.0.1:$GATEWAY_PORT/api/roles" -H "x-functions-key: $FUNCTION_KEY"
 List the grants in force:    curl -sS "http://127.0.0.1:$GATEWAY_PORT/api/grants" -H "x-functions-key: $FUNCTION_KEY"
 
 Follow the audit trail:      ${archive_scripts}npm run audit:tail

@@ -16,6 +16,9 @@ internal sealed class TimedDatoCmsClient(IDatoCmsClient inner) : IDatoCmsClient
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken) =>
         TimeAsync(() => inner.UpdateAccessTokenAsync(id, state, bearerToken, cancellationToken));
 
+    public Task<DatoCmsReply> ReadDocumentAsync(string path, string bearerToken, CancellationToken cancellationToken) =>
+        TimeAsync(() => inner.ReadDocumentAsync(path, bearerToken, cancellationToken));
+
     private async Task<DatoCmsReply> TimeAsync(Func<Task<DatoCmsReply>> call)
     {
         var started = Stopwatch.GetTimestamp();

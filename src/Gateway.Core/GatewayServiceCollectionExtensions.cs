@@ -31,6 +31,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddChangePolicy(configuration);     // the organisation's rules
         services.AddGrants(configuration);           // time-bound grants: the registry, the reverts queue, the sweeper
         services.AddChangePipeline(configuration);   // locks, the pipeline itself
+        services.AddSingleton<Reads.DatoCmsReads>(); // the read routes: DatoCMS's documents, secrets nulled
         services.AddHealth(configuration);           // GET /api/health: Key Vault, storage, DatoCMS, cached
         services.AddObservations();                  // queue ages and grant counts, measured on a timer
         return services;

@@ -17,7 +17,7 @@ public static class FunctionsServiceCollectionExtensions
 
     /// <summary>The function classes, for hosts that call them directly (the local host); the Functions runtime activates them itself.</summary>
     public static IServiceCollection AddGatewayFunctions(this IServiceCollection services) =>
-        services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<AccessTokenChangesFunction>()
+        services.AddGatewayAdapters().AddTransient<AccessTokensFunction>().AddTransient<DatoCmsReadsFunction>().AddTransient<AccessTokenChangesFunction>()
             .AddTransient<GrantsFunction>().AddTransient<GrantRevertsFunction>().AddTransient<GrantSweeperFunction>()
             .AddTransient<AuditTrailFunction>().AddTransient<ReconcileAuditTrailFunction>()
             .AddTransient<HealthFunction>().AddTransient<ObserveBacklogFunction>().AddTransient<OpenApiFunction>();

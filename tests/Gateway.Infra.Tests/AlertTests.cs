@@ -97,6 +97,9 @@ public sealed class AlertTests
         Assert.Contains("\"CMA_TOKEN_REJECTED\"", Query("datocms-refuses-gateway-token"), StringComparison.Ordinal);
         Assert.Contains("\"CMA_TOKEN_FORBIDDEN\"", Query("datocms-refuses-gateway-token"), StringComparison.Ordinal);
         Assert.Contains("new(\"code\"", Source("src/Gateway.Core/Diagnostics/ChangeTelemetry.cs"), StringComparison.Ordinal);
+        var codes = Source("src/Gateway.Core/JsonApi/ErrorCodes.cs");
+        Assert.Contains("\"CMA_TOKEN_REJECTED\"", codes, StringComparison.Ordinal);
+        Assert.Contains("\"CMA_TOKEN_FORBIDDEN\"", codes, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,17 +121,25 @@ public static partial class ReferenceValidator
     private static bool ResourceIsValid(JsonElement root, string routeId)
     {
         if (!HasOnly(root, "data", "meta")) return false;
-        if (!Is(root, "data", JsonValueKind.Object, out var data) || !HasOnly(data, "type", "id", "attributes", "relationships")) return false;
+        if (!Is(root, "data", JsonValueKind.Object, out var data) || !HasOnly(data, "type", "id", "attributes", "relationships", "meta")) return false;
         if (!Is(data, "type", JsonValueKind.String, out var type) || type.GetString() != "access_token") return false;
         if (!Is(data, "id", JsonValueKind.String, out var id) || id.GetString() != routeId) return false;
 
-        if (!Is(data, "attributes", JsonValueKind.Object, out var attributes) || !HasOnly(attributes, ["name", .. Flags])) return false;
-        if (!Is(attributes, "name", JsonValueKind.String, out var nameElement)) return false;
-        var name = nameElement.GetString()!;
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || !IsCleanText(name)) return false;
-        if (!Flags.All(f => attributes.TryGetProperty(f, out var flag) && IsBoolean(flag))) return false;
+        // Every attribute and the role may be left out (kept as they are); what is given must be exactly right.
+        if (data.TryGetProperty("attributes", out var attributes))
+        {
+            if (attributes.ValueKind != JsonValueKind.Object || !HasOnly(attributes, ["name", .. Flags])) return false;
+            if (attributes.TryGetProperty("name", out var nameElement))
+            {
+                if (nameElement.ValueKind != JsonValueKind.String) return false;
+                var name = nameElement.GetString()!;
+                if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || !IsCleanText(name)) return false;
+            }
+            if (!Flags.All(f => !attributes.TryGetProperty(f, out var flag) || IsBoolean(flag))) return false;
+        }
 
-        return Is(data, "relationships", JsonValueKind.Object, out var relationships) && HasOnly(relationships, "role")
+        return !data.TryGetProperty("relationships", out _)
+            || Is(data, "relationships", JsonValueKind.Object, out var relationships) && HasOnly(relationships, "role")
             && Is(relationships, "role", JsonValueKind.Object, out var role) && HasOnly(role, "data")
             && Is(role, "data", JsonValueKind.Object, out var linkage) && HasOnly(linkage, "type", "id")
             && Is(linkage, "type", JsonValueKind.String, out var roleType) && roleType.GetString() == "role"
@@ -140,7 +148,14 @@ public static partial class ReferenceValidator
 
     private static bool MetaIsValid(JsonElement root, DateTimeOffset now)
     {
-        if (!root.TryGetProperty("meta", out var meta)) return true;
+        // The metadata may come as data.meta (as DatoCMS's client sends it), as top-level meta, or both when they are equal.
+        var hasTop = root.TryGetProperty("meta", out var meta);
+        if (root.GetProperty("data").TryGetProperty("meta", out var inData))
+        {
+            if (hasTop && !JsonElement.DeepEquals(meta, inData)) return false;
+            meta = inData;
+        }
+        else if (!hasTop) return true;
         if (meta.ValueKind != JsonValueKind.Object) return false;
         if (!HasOnly(meta, "requested_by", "approved_by", "reason", "ticket", "dry_run", "expected", "expires_at")) return false;
 

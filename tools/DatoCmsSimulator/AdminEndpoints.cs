@@ -66,7 +66,8 @@ internal static class AdminEndpoints
                 Delay: delay,
                 ResetSeconds: (int)(GetNumber(root, "resetSeconds") ?? 3),
                 Method: GetString(root, "method"),
-                PathPrefix: GetString(root, "pathPrefix"));
+                PathPrefix: GetString(root, "pathPrefix"),
+                Code: GetString(root, "code"));
             if (fault.Count < 1) return BadRequest("count must be >= 1");
             if (root.TryGetProperty("persistent", out var persistent) && persistent.ValueKind == JsonValueKind.True)
             {

@@ -9,8 +9,10 @@ namespace DatoCmsSimulator;
 /// <summary>
 /// The DatoCMS CMA surface (<c>/access_tokens</c>, <c>/roles</c>) as one terminal middleware, so that faults, authentication,
 /// rate limiting and header checks run in DatoCMS's order for every path, known or not.
-/// Check order: faults → Authorization (401) → rate limit (429) → X-Api-Version (400) → Accept (406) → X-Environment (404)
-/// → route (404) → Content-Type (415) → JSON (400) → document schema (422) → record lookup (404) → built-in (422) → role (422).
+/// Check order: faults → Authorization (401: an unknown bearer, or one whose access-token record has <c>can_access_cma</c> off)
+/// → rate limit (429) → X-Api-Version (422) → Accept (406) → X-Environment (404) → route (404) → the bearer's role may manage
+/// API tokens, for <c>/access_tokens</c> (403) → Content-Type (415) → JSON (400) → document schema (422) → record lookup (404)
+/// → built-in (422) → role (422).
 /// </summary>
 internal sealed class CmaApi(SimulatorState state)
 {
@@ -87,16 +89,18 @@ internal sealed class CmaApi(SimulatorState state)
         }
 
         var apiToken = ParseBearer(ctx.Request.Headers.Authorization.ToString());
-        if (apiToken is null || !state.Options.ApiTokens.Contains(apiToken))
+        var bearer = apiToken is null ? null : state.Bearer(apiToken);
+        if (bearer is null || !bearer.CanAccessCma)
         {
             return await SendErrorAsync(ctx, 401, null, new ApiErrorItem("INVALID_AUTHORIZATION_HEADER",
-                Details(("reason", apiToken is null ? "missing or malformed Authorization: Bearer header" : "unknown API token"))));
+                Details(("reason", apiToken is null ? "missing or malformed Authorization: Bearer header"
+                    : bearer is null ? "unknown API token" : "this API token may not access the Content Management API"))));
         }
 
-        var rate = state.RateLimiter.Hit(apiToken);
+        // DatoCMS documents only the X-RateLimit-* headers on a 429 (no Retry-After).
+        var rate = state.RateLimiter.Hit(apiToken!);
         if (!rate.Allowed)
         {
-            ctx.Response.Headers.RetryAfter = rate.ResetSeconds.ToString(CultureInfo.InvariantCulture);
             return await SendErrorAsync(ctx, 429, rate, new ApiErrorItem("RATE_LIMIT_EXCEEDED",
                 Details(("limit", rate.Limit), ("reset", rate.ResetSeconds))));
         }
@@ -104,7 +108,7 @@ internal sealed class CmaApi(SimulatorState state)
         var version = ctx.Request.Headers["X-Api-Version"].ToString().Trim();
         if (version != "3")
         {
-            return await SendErrorAsync(ctx, 400, rate, new ApiErrorItem("INVALID_API_VERSION",
+            return await SendErrorAsync(ctx, 422, rate, new ApiErrorItem("INVALID_API_VERSION",
                 Details(("received", version.Length == 0 ? null : version), ("supported", new[] { "3" }))));
         }
 
@@ -122,6 +126,11 @@ internal sealed class CmaApi(SimulatorState state)
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["access_tokens", ..] && IsKnownRoute(segments, method) && !bearer.MayManageAccessTokens)
+        {
+            return await SendErrorAsync(ctx, 403, rate, new ApiErrorItem("INSUFFICIENT_PERMISSIONS",
+                Details(("reason", "this API token's role may not manage API tokens"))));
+        }
         switch (segments)
         {
             case ["access_tokens"] when HttpMethods.IsGet(method):
@@ -155,6 +164,14 @@ internal sealed class CmaApi(SimulatorState state)
                 return await SendErrorAsync(ctx, 404, rate, new ApiErrorItem("NOT_FOUND", Details(("method", method), ("path", path))));
         }
     }
+
+    private static bool IsKnownRoute(string[] segments, string method) => segments switch
+    {
+        ["access_tokens"] => HttpMethods.IsGet(method) || HttpMethods.IsPost(method),
+        ["access_tokens", _] => HttpMethods.IsGet(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method),
+        ["access_tokens", _, "regenerate_token"] => HttpMethods.IsPost(method),
+        _ => false,
+    };
 
     private async Task<int> UpdateAsync(HttpContext ctx, RateLimiter.Decision rate, string id, string body)
     {
@@ -382,27 +399,24 @@ internal sealed class CmaApi(SimulatorState state)
                 {
                     var reset = Math.Max(1, fault.ResetSeconds);
                     var decision = new RateLimiter.Decision(false, state.Options.RateLimitPerWindow, 0, reset);
-                    ctx.Response.Headers.RetryAfter = reset.ToString(CultureInfo.InvariantCulture);
                     return await SendErrorAsync(ctx, 429, decision, new ApiErrorItem("RATE_LIMIT_EXCEEDED",
                         Details(("limit", decision.Limit), ("reset", reset))));
                 }
             case FaultKind.TransientError:
-                return await SendErrorAsync(ctx, fault.StatusCode, null, new ApiErrorItem(CodeForStatus(fault.StatusCode, transient: true),
+                return await SendErrorAsync(ctx, fault.StatusCode, null, new ApiErrorItem(fault.Code ?? CodeForStatus(fault.StatusCode),
                     Details(("message", "simulated transient failure")), Transient: true));
             case FaultKind.ServerError:
             default:
-                return await SendErrorAsync(ctx, fault.StatusCode, null, new ApiErrorItem(CodeForStatus(fault.StatusCode, transient: false),
+                return await SendErrorAsync(ctx, fault.StatusCode, null, new ApiErrorItem(fault.Code ?? CodeForStatus(fault.StatusCode),
                     Details(("message", "simulated server error"))));
         }
     }
 
-    private static string CodeForStatus(int status, bool transient) => status switch
+    /// <summary>DatoCMS's own codes for a failure of its own: <c>EXCEPTION</c> for an unexpected error, <c>SERVICE_UNAVAILABLE</c> when it cannot serve.</summary>
+    private static string CodeForStatus(int status) => status switch
     {
-        502 => "BAD_GATEWAY",
-        503 => "SERVICE_UNAVAILABLE",
-        504 => "GATEWAY_TIMEOUT",
-        500 when transient => "BAD_GATEWAY",
-        _ => "INTERNAL_SERVER_ERROR",
+        502 or 503 or 504 => "SERVICE_UNAVAILABLE",
+        _ => "EXCEPTION",
     };
 
     private Task<int> SendErrorAsync(HttpContext ctx, int status, RateLimiter.Decision? rate, params ApiErrorItem[] errors) =>

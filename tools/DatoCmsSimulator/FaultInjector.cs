@@ -6,7 +6,8 @@ public enum FaultKind { Latency, ServerError, TransientError, HtmlBadGateway, Dr
 /// A fault for API requests matching <see cref="Method"/> (case-insensitive) and <see cref="PathPrefix"/> (ordinal, case-insensitive),
 /// both optional. <see cref="Delay"/> is waited before the fault acts (for <see cref="FaultKind.Latency"/> it defaults to 500 ms and the
 /// request is then handled normally). <see cref="StatusCode"/> applies to ServerError/TransientError (and HtmlBadGateway when not 500,
-/// which otherwise sends 502). <see cref="ResetSeconds"/> is the X-RateLimit-Reset of a RateLimitStorm.
+/// which otherwise sends 502). <see cref="ResetSeconds"/> is the X-RateLimit-Reset of a RateLimitStorm. <see cref="Code"/> is the
+/// error code of a ServerError/TransientError (e.g. <c>MAINTENANCE_MODE</c>); without one, DatoCMS's code for the status.
 /// </summary>
 public sealed record Fault(
     FaultKind Kind,
@@ -15,7 +16,8 @@ public sealed record Fault(
     TimeSpan? Delay = null,
     int ResetSeconds = 3,
     string? Method = null,
-    string? PathPrefix = null)
+    string? PathPrefix = null,
+    string? Code = null)
 {
     internal bool Matches(string method, string path) =>
         (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase)) &&

@@ -13,6 +13,12 @@ public static class Seed
     public const string ReadOnlyBuiltInTokenId = "100";
     /// <summary>Built-in full-access token: hardcoded_type "admin", role Admin.</summary>
     public const string AdminBuiltInTokenId = "101";
+    /// <summary>
+    /// The gateway's own CMA token as DatoCMS holds it: an access-token record (role Admin, which may manage API tokens)
+    /// whose secret is the simulator's default bearer, so a test can revoke or demote it like any token.
+    /// </summary>
+    public const string GatewayTokenId = "200";
+    public const string GatewayBearer = "sim-cma-token";
     public const string EditorRoleId = "34";
     public const string AdminRoleId = "35";
     public const string ViewerRoleId = "36";
@@ -41,6 +47,7 @@ public static class Seed
             new(AdminBuiltInTokenId, "Full-access API token (built-in)", SecretFor(AdminBuiltInTokenId), "admin", true, true, true, AdminRoleId, "today", "this_week"),
             new(EditableTokenId, "Read-only API token", SecretFor(EditableTokenId), null, true, false, false, EditorRoleId, "this_week", "today"),
             new(SecondEditableTokenId, "Preview API token", SecretFor(SecondEditableTokenId), null, true, true, false, EditorRoleId, "never", "yesterday"),
+            new(GatewayTokenId, "Access Token Gateway", GatewayBearer, null, false, false, true, AdminRoleId, "today", "never"),
         };
         for (var i = 0; i < BulkTokenCount; i++)
         {

@@ -2,8 +2,12 @@ namespace DatoCmsSimulator;
 
 public sealed class SimulatorOptions
 {
-    /// <summary>Bearer tokens accepted, all with full access. Thread-safe; tests add/remove entries to simulate rotation.</summary>
-    public IList<string> ApiTokens { get; } = new SynchronizedList(["sim-cma-token"]);
+    /// <summary>
+    /// Bearer secrets accepted. One that is an access-token record's secret (the seed's gateway token is) has that record's
+    /// rights: none without <c>can_access_cma</c> (401), and <c>/access_tokens</c> only if its role may manage API tokens
+    /// (else 403). One that is no record's secret has full access. Thread-safe; tests add/remove entries to simulate rotation.
+    /// </summary>
+    public IList<string> ApiTokens { get; } = new SynchronizedList([Seed.GatewayBearer]);
 
     /// <summary>Requests allowed per API token per window (DatoCMS's default: 60 every 3 seconds).</summary>
     public int RateLimitPerWindow { get; set; } = 60;

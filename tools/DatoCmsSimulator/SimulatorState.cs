@@ -87,6 +87,19 @@ public sealed class SimulatorState
         lock (gate) { return tokens.Remove(id); }
     }
 
+    /// <summary>What a bearer secret may do, as DatoCMS decides it from its access-token record (see <see cref="SimulatorOptions.ApiTokens"/>); null when it is not accepted.</summary>
+    internal BearerRights? Bearer(string secret)
+    {
+        if (!Options.ApiTokens.Contains(secret)) return null;
+        lock (gate)
+        {
+            var record = tokens.Values.FirstOrDefault(t => t.Token is not null && string.Equals(t.Token, secret, StringComparison.Ordinal));
+            if (record is null) return new BearerRights(CanAccessCma: true, MayManageAccessTokens: true);
+            var mayManage = record.HardcodedType == "admin" || (record.RoleId is { } role && roles.TryGetValue(role, out var r) && r.CanManageAccessTokens);
+            return new BearerRights(record.CanAccessCma, mayManage);
+        }
+    }
+
     public RoleState? GetRole(string id)
     {
         lock (gate) { return roles.GetValueOrDefault(id); }

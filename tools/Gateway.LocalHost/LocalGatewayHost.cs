@@ -53,6 +53,14 @@ public static class LocalGatewayHost
             var result = await function.Run(context.Request, id);
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         }).AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/access_tokens", (HttpContext context, DatoCmsReadsFunction function) => ExecuteAsync(context, function.ListAccessTokens(context.Request)))
+            .AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/access_tokens/{id}", (HttpContext context, string id, DatoCmsReadsFunction function) => ExecuteAsync(context, function.GetAccessToken(context.Request, id)))
+            .AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/roles", (HttpContext context, DatoCmsReadsFunction function) => ExecuteAsync(context, function.ListRoles(context.Request)))
+            .AddEndpointFilter(keys.FilterAsync);
+        app.MapGet("/api/roles/{id}", (HttpContext context, string id, DatoCmsReadsFunction function) => ExecuteAsync(context, function.GetRole(context.Request, id)))
+            .AddEndpointFilter(keys.FilterAsync);
         app.MapGet("/api/grants", async (HttpContext context, GrantsFunction function) =>
         {
             var result = await function.Run(context.Request);
@@ -78,6 +86,9 @@ public static class LocalGatewayHost
         app.MapFallback("{**path}", () => Results.NotFound());
         return app;
     }
+
+    private static async Task ExecuteAsync(HttpContext context, Task<IActionResult> answer) =>
+        await (await answer).ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
 
     private static void AddQueueTriggerListener(this WebApplicationBuilder builder, string hostJson)
     {

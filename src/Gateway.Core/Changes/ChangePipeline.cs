@@ -106,8 +106,11 @@ public sealed class ChangePipeline(
         if (!string.Equals(current.Id, change.TokenId, StringComparison.Ordinal))
             return trace.Ends(Refused.Because(RefusalKind.Invalid, ErrorCodes.TokenIdMismatch,
                 "DatoCMS answered with another token than the one requested; nothing was written."));
-        trace = trace with { Current = current };
-        if (policy.CheckSelf(current) is { } self) return trace.Ends(self);
+        // A partial change is completed from the state just read, and the request's rules run again on the full state
+        // (a role left out is the current role): from here on everything sees exactly what DatoCMS will receive.
+        change = change.MergedWith(current.State);
+        trace = trace with { Current = current, Change = change };
+        if ((policy.CheckSelf(current) ?? policy.CheckRequest(change) ?? policy.CheckExpiry(change, time.GetUtcNow())) is { } refused) return trace.Ends(refused);
 
         if (current.IsBuiltIn)
             return trace.Ends(Refused.Because(RefusalKind.Invalid, ErrorCodes.NonEditableAccessToken, "Built-in API tokens cannot be edited."));
@@ -116,12 +119,12 @@ public sealed class ChangePipeline(
 
         var planned = GrantRules.Plan(current.State, change, await grants.ActiveAsync(change.TokenId, cancellationToken).ConfigureAwait(false), trace.AuditId, time.GetUtcNow());
         if (planned.Stop is { } notAGrant) return trace.Ends(notAGrant);
-        var diff = current.State.DiffTo(change.Requested);
+        var diff = current.State.DiffTo(change.Full);
         trace = trace with { Diff = diff, Grants = planned.Value! };
         // Renewing a grant changes no field but its expiry: it goes on, to be written like any grant.
         if (diff.Count == 0 && planned.Value!.Granted.Count == 0) return trace.Ends(new NoChange(current));
         if (policy.CheckTransition(planned.Value!.PolicyBaseline(current.State), change, trace.Request.Origin) is { } notAllowed) return trace.Ends(notAllowed);
-        if (change.Meta.DryRun) return trace.Ends(new DryRun(current, change.Requested, diff));
+        if (change.Meta.DryRun) return trace.Ends(new DryRun(current, change.Full, diff));
         return trace.GoesOn();
     }
 
@@ -141,7 +144,7 @@ public sealed class ChangePipeline(
             return trace.Ends(Unavailable.Of(unavailable));
         }
 
-        var written = await session.WriteAsync(change.TokenId, change.Requested, cancellationToken).ConfigureAwait(false);
+        var written = await session.WriteAsync(change.TokenId, change.Full, cancellationToken).ConfigureAwait(false);
         trace = trace.Including(written);
         Outcome outcome = written.Kind == DatoCmsReplyKind.Ok && !string.Equals(written.Token!.Id, change.TokenId, StringComparison.Ordinal)
             ? new Unknown(ErrorCodes.TokenIdMismatch, "DatoCMS answered the PUT with another token than the one requested; what it changed is not known.")

@@ -23,6 +23,10 @@ public sealed class DatoCmsSession
     public Task<DatoCmsReply> ReadAsync(string tokenId, CancellationToken cancellationToken) =>
         CallAsync((bearer, ct) => _client.GetAccessTokenAsync(tokenId, bearer, ct), cancellationToken);
 
+    /// <summary>A read route's <c>GET</c> of a CMA path: DatoCMS's document, its secrets nulled.</summary>
+    public Task<DatoCmsReply> ReadDocumentAsync(string path, CancellationToken cancellationToken) =>
+        CallAsync((bearer, ct) => _client.ReadDocumentAsync(path, bearer, ct), cancellationToken);
+
     public Task<DatoCmsReply> WriteAsync(string tokenId, Tokens.TokenState state, CancellationToken cancellationToken) =>
         CallAsync((bearer, ct) => _client.UpdateAccessTokenAsync(tokenId, state, bearer, ct), cancellationToken);
 

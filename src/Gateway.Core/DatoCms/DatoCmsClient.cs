@@ -20,21 +20,29 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
 
     public Task<DatoCmsReply> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken)
     {
-        var request = NewRequest(HttpMethod.Get, id, bearerToken);
-        return SendAsync(request, bearerToken, cancellationToken);
+        var request = NewRequest(HttpMethod.Get, AccessTokenPath(id), bearerToken);
+        return SendAsync(request, bearerToken, asDocument: false, cancellationToken);
+    }
+
+    public Task<DatoCmsReply> ReadDocumentAsync(string path, string bearerToken, CancellationToken cancellationToken)
+    {
+        var request = NewRequest(HttpMethod.Get, path, bearerToken);
+        return SendAsync(request, bearerToken, asDocument: true, cancellationToken);
     }
 
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken)
     {
-        var request = NewRequest(HttpMethod.Put, id, bearerToken);
+        var request = NewRequest(HttpMethod.Put, AccessTokenPath(id), bearerToken);
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(TokenJson.UpdateDocument(id, state)));
         request.Content.Headers.ContentType = JsonApiContentType;
-        return SendAsync(request, bearerToken, cancellationToken);
+        return SendAsync(request, bearerToken, asDocument: false, cancellationToken);
     }
 
-    private HttpRequestMessage NewRequest(HttpMethod method, string id, string bearerToken)
+    private static string AccessTokenPath(string id) => "access_tokens/" + Uri.EscapeDataString(id);
+
+    private HttpRequestMessage NewRequest(HttpMethod method, string path, string bearerToken)
     {
-        var request = new HttpRequestMessage(method, "access_tokens/" + Uri.EscapeDataString(id));
+        var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         request.Headers.Accept.Add(AcceptJson);
         request.Headers.Add("X-Api-Version", "3");
@@ -43,7 +51,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         return request;
     }
 
-    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, bool asDocument, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -69,12 +77,12 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
 
             using (response)
             {
-                return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, cancellationToken).ConfigureAwait(false);
+                return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, asDocument, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, CancellationToken cancellationToken)
+    private static async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, bool asDocument, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
@@ -84,6 +92,10 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         {
             JsonObject? document = null;
             try { document = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+            if (asDocument)
+                return document is not null && document["data"] is JsonObject or JsonArray
+                    ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Document = SecretAttributes.Nulled(document) }
+                    : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, $"DatoCMS answered {status} with a body that is not a JSON:API document.") { Status = status, RequestId = requestId };
             return (document is null ? null : AccessTokenResource.TryRead(document, bearerToken)) is { } token
                 ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Token = token }
                 : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, $"DatoCMS answered {status} with a body that is not an access_token document.") { Status = status, RequestId = requestId };

@@ -35,7 +35,7 @@ public static class GrantRules
         foreach (var field in GrantFields.All)
         {
             var before = GrantFields.Get(current, field);
-            var requested = GrantFields.Get(change.Requested, field);
+            var requested = GrantFields.Get(change.Full, field);
             var held = active.FirstOrDefault(g => g.Field == field);
 
             if (expiresAt is { } at && GrantFields.Escalates(field, before, requested))

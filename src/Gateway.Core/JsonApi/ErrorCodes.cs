@@ -1,6 +1,9 @@
 namespace AccessTokenGateway.JsonApi;
 
-/// <summary>Error codes the gateway itself uses. Where DatoCMS has a code for the same reason, it is reused.</summary>
+/// <summary>
+/// Error codes the gateway itself uses. Where DatoCMS has a code for the same reason, it is reused. Each has its section
+/// in the README's Errors table, which every error document's <c>doc_url</c> points to (<see cref="ErrorDocument.DocUrl"/>).
+/// </summary>
 public static class ErrorCodes
 {
     // DatoCMS's own codes.
@@ -23,6 +26,10 @@ public static class ErrorCodes
     public const string AuditUnavailable = "AUDIT_UNAVAILABLE";
     public const string ReplayStoreUnavailable = "REPLAY_STORE_UNAVAILABLE";
     public const string UpstreamFailure = "UPSTREAM_FAILURE";
+    /// <summary>DatoCMS answered 401 to the gateway's own CMA token even after a fresh vault read: revoked, or the vault holds a wrong one.</summary>
+    public const string CmaTokenRejected = "CMA_TOKEN_REJECTED";
+    /// <summary>DatoCMS answered 403 to the gateway's own CMA token: its role may not manage API tokens (demoted).</summary>
+    public const string CmaTokenForbidden = "CMA_TOKEN_FORBIDDEN";
     public const string TokenBusy = "TOKEN_BUSY";
     public const string InternalError = "INTERNAL_ERROR";
     public const string RevertUnavailable = "REVERT_UNAVAILABLE";

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace AccessTokenGateway.Policy;
 
 /// <summary>
-/// The organisation's rules, evaluated before any write. <see cref="CheckRequest"/> needs only the request and
+/// The organisation's rules, evaluated before any write. <see cref="CheckRequest"/> needs only the request (and runs again once a partial change is merged) and
 /// runs before DatoCMS is asked anything; <see cref="CheckTransition"/> needs the token's current state.
 /// </summary>
 public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOptionsMonitor<ApprovalsOptions>? approvals = null)
@@ -23,7 +23,9 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOption
             return GatewayToken();
         if (policy.ProtectedTokenIds.Contains(change.TokenId, StringComparer.Ordinal))
             return Refuse(PolicyCodes.ProtectedToken, "id", "This token is protected by policy: no change may be made to it through the gateway.");
-        if (policy.AllowedRoleIds.Count > 0 && (change.Requested.RoleId is null || !policy.AllowedRoleIds.Contains(change.Requested.RoleId, StringComparer.Ordinal)))
+        // A role left out is known once the token is read: the pipeline runs this again on the merged change.
+        var roleKnown = change.Requested is not null || change.Patch.RoleId is not null;
+        if (policy.AllowedRoleIds.Count > 0 && roleKnown && (change.RoleId is null || !policy.AllowedRoleIds.Contains(change.RoleId, StringComparer.Ordinal)))
             return Refuse(PolicyCodes.RoleNotAllowed, "role", "Policy does not allow assigning this role.");
         if (TicketRegex(policy.TicketPattern) is { } regex && (change.Meta.Ticket is null || !IsMatch(regex, change.Meta.Ticket)))
             return Refuse(PolicyCodes.TicketRequired, "meta.ticket", $"Policy requires a ticket matching {policy.TicketPattern}.");
@@ -45,7 +47,7 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOption
         var policy = options.CurrentValue;
         // Whatever a request claims to be, an escalation meets these rules: the end of a grant is no request (the grant
         // registry makes it, and it only revokes), so nothing here is ever skipped.
-        if (!before.IsEscalatedBy(change.Requested)) return null;
+        if (!before.IsEscalatedBy(change.Full)) return null;
 
         if (origin.Kind == OriginKind.Event && !policy.QueueMayGrant)
             return Refuse(PolicyCodes.QueueMayNotGrant, "data", "Changes from the queue may only revoke access; this one grants a flag or changes the role.");
@@ -76,8 +78,10 @@ public sealed class ChangePolicy(IOptionsMonitor<PolicyOptions> options, IOption
     public Refused? CheckExpiry(ChangeDocument change, DateTimeOffset now)
     {
         if (change.Meta.ExpiresAt is not { } expiresAt) return null;
+        // The maximum depends on the role: one left out is known once the token is read, and this runs again then.
+        if (change.Requested is null && change.Patch.RoleId is null) return null;
         var policy = options.CurrentValue;
-        var max = change.Requested.RoleId is { } role && policy.MaxGrantDurationByRole.TryGetValue(role, out var forRole) ? forRole : policy.MaxGrantDuration;
+        var max = change.RoleId is { } role && policy.MaxGrantDurationByRole.TryGetValue(role, out var forRole) ? forRole : policy.MaxGrantDuration;
         return expiresAt - now > max
             ? Refuse(PolicyCodes.GrantTooLong, "meta.expires_at", $"Policy allows a grant of at most {max.TotalDays:0.##} days for this role; expires_at is further ahead.")
             : null;

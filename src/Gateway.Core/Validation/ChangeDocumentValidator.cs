@@ -62,16 +62,24 @@ public static class ChangeDocumentValidator
             var resource = ValidateResource(data, routeId);
             if (resource.Stop is { } invalid) return new(null, invalid);
 
-            var meta = MetadataReader.Read(root.TryGetProperty("meta", out var m) ? m : (JsonElement?)null, headers, now);
+            var metaElement = root.TryGetProperty("meta", out var m) ? m : (JsonElement?)null;
+            // DatoCMS's client sends metadata as data.meta; a request carrying both says one thing twice, or two things.
+            if (data.TryGetProperty("meta", out var dataMeta))
+            {
+                if (metaElement is { } top && !JsonElement.DeepEquals(top, dataMeta))
+                    return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidMeta, "data.meta", "VALIDATION_CONFLICT", "data.meta and the top-level meta disagree: send the change metadata once, or the same in both.");
+                metaElement = dataMeta;
+            }
+            var meta = MetadataReader.Read(metaElement, headers, now);
             if (meta.Stop is { } invalidMeta) return new(null, invalidMeta);
 
             return new ChangeDocument(routeId, resource.Value!, meta.Value!);
         }
     }
 
-    private static Step<TokenState> ValidateResource(JsonElement data, string routeId)
+    private static Step<TokenPatch> ValidateResource(JsonElement data, string routeId)
     {
-        if (FirstUnknown(data, "type", "id", "attributes", "relationships") is { } unknown)
+        if (FirstUnknown(data, "type", "id", "attributes", "relationships", "meta") is { } unknown)
             return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "data." + unknown, "VALIDATION_UNKNOWN_MEMBER");
 
         if (!data.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "access_token")
@@ -82,43 +90,55 @@ public static class ChangeDocumentValidator
         if (!string.Equals(id.GetString(), routeId, StringComparison.Ordinal))
             return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "id", "VALIDATION_MISMATCH", "data.id must equal the id in the URL.");
 
-        if (!data.TryGetProperty("attributes", out var attributes) || attributes.ValueKind != JsonValueKind.Object)
-            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidAttributes, "attributes", "VALIDATION_REQUIRED", "data.attributes must be an object.");
+        // Every attribute may be left out (the gateway keeps its current value); what is there is checked as strictly as ever.
+        var hasAttributes = data.TryGetProperty("attributes", out var attributes);
+        if (hasAttributes && attributes.ValueKind != JsonValueKind.Object)
+            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidAttributes, "attributes", "VALIDATION_INVALID", "data.attributes must be an object.");
 
-        foreach (var member in attributes.EnumerateObject())
+        if (hasAttributes)
         {
-            if (ReadOnlyAttributes.Contains(member.Name))
-                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidAttributes, member.Name, "VALIDATION_READ_ONLY", "This attribute cannot be set through an update.");
-            if (member.Name != "name" && !Flags.Contains(member.Name))
-                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidAttributes, Printable(member.Name), "VALIDATION_UNKNOWN_MEMBER");
+            foreach (var member in attributes.EnumerateObject())
+            {
+                if (ReadOnlyAttributes.Contains(member.Name))
+                    return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidAttributes, member.Name, "VALIDATION_READ_ONLY", "This attribute cannot be set through an update.");
+                if (member.Name != "name" && !Flags.Contains(member.Name))
+                    return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidAttributes, Printable(member.Name), "VALIDATION_UNKNOWN_MEMBER");
+            }
         }
 
-        if (!attributes.TryGetProperty("name", out var nameElement))
-            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_REQUIRED");
-        if (nameElement.ValueKind != JsonValueKind.String)
-            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_INVALID", "name must be a string.");
-        var name = nameElement.GetString()!;
-        if (name.Trim().Length == 0)
-            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_REQUIRED", "name must not be blank.");
-        if (name.Length > ValidationLimits.MaxNameLength)
-            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_LENGTH", $"name must be at most {ValidationLimits.MaxNameLength} characters.");
-        if (TextRules.HasControlCharacters(name))
-            return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_FORMAT", "name must not contain control characters.");
+        string? name = null;
+        if (hasAttributes && attributes.TryGetProperty("name", out var nameElement))
+        {
+            if (nameElement.ValueKind != JsonValueKind.String)
+                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_INVALID", "name must be a string.");
+            name = nameElement.GetString()!;
+            if (name.Trim().Length == 0)
+                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_REQUIRED", "name must not be blank.");
+            if (name.Length > ValidationLimits.MaxNameLength)
+                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_LENGTH", $"name must be at most {ValidationLimits.MaxNameLength} characters.");
+            if (TextRules.HasControlCharacters(name))
+                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, "name", "VALIDATION_FORMAT", "name must not contain control characters.");
+        }
 
-        var flags = new bool[Flags.Count];
+        var flags = new bool?[Flags.Count];
         for (var i = 0; i < Flags.Count; i++)
         {
-            if (!attributes.TryGetProperty(Flags[i], out var flag))
-                return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, Flags[i], "VALIDATION_REQUIRED");
+            if (!hasAttributes || !attributes.TryGetProperty(Flags[i], out var flag)) continue;
             if (flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 return Refused.Field(RefusalKind.Invalid, ErrorCodes.InvalidField, Flags[i], "VALIDATION_INVALID", "must be a JSON boolean.");
             flags[i] = flag.GetBoolean();
         }
 
-        var role = ValidateRole(data);
-        if (role.Stop is not null) return role.Stop as Refused ?? throw new InvalidOperationException();
+        // Left out, the role is kept, as DatoCMS does; given, it is checked exactly.
+        string? roleId = null;
+        if (data.TryGetProperty("relationships", out _))
+        {
+            var role = ValidateRole(data);
+            if (role.Stop is not null) return role.Stop as Refused ?? throw new InvalidOperationException();
+            roleId = role.Value;
+        }
 
-        return new TokenState(name, flags[0], flags[1], flags[2], role.Value);
+        return new TokenPatch(name, flags[0], flags[1], flags[2], roleId);
     }
 
     private static Step<string> ValidateRole(JsonElement data)

@@ -14,11 +14,13 @@ namespace AccessTokenGateway.Functions.Http;
 /// <summary>
 /// The one place a <see cref="ChangeResult"/> becomes an HTTP answer: DatoCMS's document (its secret <c>token</c>
 /// already null) with the gateway's <c>meta</c>, or a DatoCMS-shaped error document with the status of
-/// <see cref="ErrorStatus"/>; <c>X-Audit-Id</c> and <c>X-Correlation-Id</c> always, <c>Retry-After</c> on 429 and 503.
+/// <see cref="ErrorStatus"/>; <c>X-Audit-Id</c> and <c>X-Correlation-Id</c> always, <c>Retry-After</c> on 429 and 503, and on 429 also
+/// <c>X-RateLimit-Reset</c>, what DatoCMS's client waits on.
 /// </summary>
 public sealed class OutcomeHttp(ChangeResult result) : IActionResult
 {
     public const string AuditIdHeader = "X-Audit-Id";
+    public const string RateLimitResetHeader = "X-RateLimit-Reset";
 
     public int StatusCode => ErrorStatus.Of(result.Outcome);
 
@@ -27,9 +29,24 @@ public sealed class OutcomeHttp(ChangeResult result) : IActionResult
         Applied applied => Success(applied.After, applied.Diff, meta => { if (applied.RevertAt is { } at) meta["revert_at"] = at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture); }),
         NoChange noChange => Success(noChange.Current, [], _ => { }),
         DryRun dryRun => Success(dryRun.Current, dryRun.Diff, meta => meta["would_become"] = TokenJson.ToNode(dryRun.WouldBecome)),
-        RefusedByDatoCms byDatoCms => ErrorDocument.Serialize(result.AuditId, byDatoCms.Error.Code, byDatoCms.Error.Details, transient: false),
-        var failure => ErrorDocument.Serialize(result.AuditId, failure.Code!, Details(failure), failure.IsTransient),
+        var failure => ErrorBody(result.AuditId, failure),
     };
+
+    /// <summary>The error document of an outcome that is not a success: DatoCMS's own errors passed on, or the gateway's.</summary>
+    internal static byte[] ErrorBody(string id, Outcome failure) => failure switch
+    {
+        RefusedByDatoCms byDatoCms => ErrorDocument.SerializePassedOn(id, byDatoCms.Error),
+        _ => ErrorDocument.Serialize(id, failure.Code!, Details(failure), failure.IsTransient),
+    };
+
+    /// <summary><c>Retry-After</c> where coming back later helps, and on 429 <c>X-RateLimit-Reset</c>, what DatoCMS's client waits on.</summary>
+    internal static void AddRetryHeaders(HttpResponse response, Outcome outcome)
+    {
+        if (RetryAfter(outcome) is not { } retryAfter) return;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        response.Headers.RetryAfter = seconds;
+        if (ErrorStatus.Of(outcome) == 429) response.Headers[RateLimitResetHeader] = seconds;
+    }
 
     private byte[] Success(AccessTokenResource token, IReadOnlyList<FieldChange> diff, Action<JsonObject> addMeta)
     {
@@ -74,8 +91,7 @@ public sealed class OutcomeHttp(ChangeResult result) : IActionResult
         response.Headers[AuditIdHeader] = result.AuditId;
         response.Headers[HttpAdmission.CorrelationHeader] = result.CorrelationId;
         response.Headers.CacheControl = "no-store";
-        if (RetryAfter(result.Outcome) is { } retryAfter)
-            response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        AddRetryHeaders(response, result.Outcome);
         var body = Body();
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body);

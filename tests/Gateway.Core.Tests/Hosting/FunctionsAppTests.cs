@@ -23,6 +23,19 @@ public sealed class FunctionsAppTests
         Assert.Equal("access_tokens/{id}", (string?)trigger["route"]);
     }
 
+    [Theory]
+    [InlineData("ListAccessTokens", "access_tokens")]
+    [InlineData("GetAccessToken", "access_tokens/{id}")]
+    [InlineData("ListRoles", "roles")]
+    [InlineData("GetRole", "roles/{id}")]
+    public void Read_functions_are_function_key_GETs_on_the_CMA_routes(string name, string route)
+    {
+        var trigger = Metadata().Single(f => (string?)f!["name"] == name)!["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "httpTrigger")!;
+
+        Assert.Equal(("Function", route), ((string?)trigger["authLevel"], (string?)trigger["route"]));
+        Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => (string?)m));
+    }
+
     [Fact]
     public void Queue_function_listens_on_the_change_queue_through_AzureWebJobsStorage()
     {

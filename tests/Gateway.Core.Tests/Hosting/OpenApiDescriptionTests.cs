@@ -30,14 +30,7 @@ public sealed class OpenApiDescriptionTests
     // as declared (with their authorization) until their functions land here.
     private static readonly (string Method, string Path, AuthorizationLevel Level)[] RoutesLandingFromOtherBranches =
     [
-        ("GET", "/access_tokens", AuthorizationLevel.Function),
-        ("GET", "/access_tokens/{id}", AuthorizationLevel.Function),
-        ("GET", "/roles", AuthorizationLevel.Function),
-        ("GET", "/roles/{id}", AuthorizationLevel.Function),
     ];
-
-    // TEMPORARY, like the routes above: error codes the same branches add to the gateway's code.
-    private static readonly string[] CodesLandingFromOtherBranches = ["CMA_TOKEN_REJECTED", "CMA_TOKEN_FORBIDDEN"];
 
     /// <summary>DatoCMS's documented codes (shared/datocms-cma-notes.md), which the gateway passes through with DatoCMS's status.</summary>
     private static readonly string[] DatoCmsCodes =
@@ -142,7 +135,7 @@ public sealed class OpenApiDescriptionTests
         var gateway = new[] { typeof(ErrorCodes), typeof(SignatureErrorCodes), typeof(PolicyCodes) }
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!))
             .Append(AuditQuery.InvalidQueryCode);
-        var expected = gateway.Concat(DatoCmsCodes).Concat(CodesLandingFromOtherBranches).Distinct().Order(StringComparer.Ordinal).ToList();
+        var expected = gateway.Concat(DatoCmsCodes).Distinct().Order(StringComparer.Ordinal).ToList();
 
         var described = Description()["components"]!["schemas"]!["ErrorCode"]!["enum"]!.AsArray().Select(c => (string)c!).ToList();
 

@@ -44,8 +44,8 @@ public sealed class ValidationRuleTests
         Add("data an array", _ => new JsonObject { ["data"] = new JsonArray() }, 422, "INVALID_FIELD", "data", "VALIDATION_REQUIRED");
         Add("unknown top-level member", d => { d["included"] = new JsonArray(); return null; }, 422, "INVALID_FIELD", "included", "VALIDATION_UNKNOWN_MEMBER");
         Add("unknown data member", d => { D(d)["links"] = new JsonObject(); return null; }, 422, "INVALID_FIELD", "data.links", "VALIDATION_UNKNOWN_MEMBER");
-        Add("attributes missing", d => { D(d).Remove("attributes"); return null; }, 422, "INVALID_ATTRIBUTES", "attributes", "VALIDATION_REQUIRED");
-        Add("name missing", d => { A(d).Remove("name"); return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_REQUIRED");
+        Add("attributes not an object", d => { D(d)["attributes"] = new JsonArray(); return null; }, 422, "INVALID_ATTRIBUTES", "attributes", "VALIDATION_INVALID");
+        Add("name null", d => { A(d)["name"] = null; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_INVALID");
         Add("name empty", d => { A(d)["name"] = ""; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_REQUIRED");
         Add("name blank", d => { A(d)["name"] = "   "; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_REQUIRED");
         Add("name not a string", d => { A(d)["name"] = 5; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_INVALID");
@@ -54,7 +54,6 @@ public sealed class ValidationRuleTests
         Add("name with a bidirectional override", d => { A(d)["name"] = "token\u202Egnp.exe"; return null; }, 422, "INVALID_FIELD", "name", "VALIDATION_FORMAT");
         foreach (var flag in new[] { "can_access_cda", "can_access_cda_preview", "can_access_cma" })
         {
-            Add(flag + " missing", d => { A(d).Remove(flag); return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_REQUIRED");
             Add(flag + " a string", d => { A(d)[flag] = "true"; return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_INVALID");
             Add(flag + " a number", d => { A(d)[flag] = 1; return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_INVALID");
             Add(flag + " null", d => { A(d)[flag] = null; return null; }, 422, "INVALID_FIELD", flag, "VALIDATION_INVALID");
@@ -64,7 +63,10 @@ public sealed class ValidationRuleTests
         Add("read-only last_cma_access", d => { A(d)["last_cma_access"] = "today"; return null; }, 422, "INVALID_ATTRIBUTES", "last_cma_access", "VALIDATION_READ_ONLY");
         Add("read-only last_cda_access", d => { A(d)["last_cda_access"] = "today"; return null; }, 422, "INVALID_ATTRIBUTES", "last_cda_access", "VALIDATION_READ_ONLY");
         Add("unknown attribute", d => { A(d)["can_manage_everything"] = true; return null; }, 422, "INVALID_ATTRIBUTES", "can_manage_everything", "VALIDATION_UNKNOWN_MEMBER");
-        Add("relationships missing", d => { D(d).Remove("relationships"); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_REQUIRED");
+        Add("unknown data.meta member", d => { D(d)["meta"] = new JsonObject { ["approved"] = true }; return null; }, 422, "INVALID_META", "meta.approved", "VALIDATION_UNKNOWN_MEMBER");
+        Add("data.meta and meta disagree", d => { D(d)["meta"] = new JsonObject { ["requested_by"] = "alice@example.com" }; d["meta"] = new JsonObject { ["requested_by"] = "mallory@example.com" }; return null; }, 422, "INVALID_META", "data.meta", "VALIDATION_CONFLICT");
+        Add("data.meta and meta differ by a member", d => { D(d)["meta"] = new JsonObject { ["reason"] = "x" }; d["meta"] = new JsonObject { ["reason"] = "x", ["dry_run"] = true }; return null; }, 422, "INVALID_META", "data.meta", "VALIDATION_CONFLICT");
+        Add("data.meta not an object", d => { D(d)["meta"] = "x"; return null; }, 422, "INVALID_META", "meta", "VALIDATION_INVALID");
         Add("role missing", d => { D(d)["relationships"] = new JsonObject(); return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_REQUIRED");
         Add("role data null", d => { D(d)["relationships"]!["role"]!["data"] = null; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
         Add("role type wrong", d => { D(d)["relationships"]!["role"]!["data"]!["type"] = "user"; return null; }, 422, "INVALID_RELATIONSHIP", "role", "VALIDATION_INVALID");
@@ -109,7 +111,54 @@ public sealed class ValidationRuleTests
         var validated = ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(Documents.Update(Id).ToJsonString()), Id, ChangeHeaders.None, Now);
 
         Assert.Null(validated.Stop);
-        Assert.Equal(new ChangeDocument(Id, new("Read-only API token", true, false, false, "34"), new ChangeMetadata()), validated.Value);
+        Assert.Equal(new ChangeDocument(Id, new TokenState("Read-only API token", true, false, false, "34"), new ChangeMetadata()), validated.Value);
+    }
+
+    public static TheoryData<string, Func<JsonObject, JsonObject>, TokenPatch> PartialDocuments()
+    {
+        static JsonObject D(JsonObject doc) => doc["data"]!.AsObject();
+        static JsonObject A(JsonObject doc) => D(doc)["attributes"]!.AsObject();
+        return new()
+        {
+            { "relationships left out: the role is kept", d => { D(d).Remove("relationships"); return d; }, new("Read-only API token", true, false, false, null) },
+            { "one flag only, as a revoking event sends it", d => { D(d)["attributes"] = new JsonObject { ["can_access_cma"] = false }; D(d).Remove("relationships"); return d; }, new(null, null, null, false, null) },
+            { "name left out", d => { A(d).Remove("name"); return d; }, new(null, true, false, false, "34") },
+            { "attributes left out: the role alone", d => { D(d).Remove("attributes"); return d; }, new(null, null, null, null, "34") },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(PartialDocuments))]
+    public void Partial_document_is_accepted_as_the_fields_it_names_and_nothing_else(string example, Func<JsonObject, JsonObject> change, TokenPatch expected)
+    {
+        var validated = ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(change(Documents.Update(Id)).ToJsonString()), Id, ChangeHeaders.None, Now);
+
+        Assert.True(validated.Stop is null, $"{example}: {(validated.Stop as Refused)?.Details.ToJsonString()}");
+        Assert.Equal(expected, validated.Value!.Patch);
+        Assert.Null(validated.Value.Requested);   // known only once merged with the state read first
+    }
+
+    [Fact]
+    public void A_merged_partial_keeps_every_field_it_left_out()
+    {
+        var current = new TokenState("Deploy token", true, true, false, "35");
+        var change = new ChangeDocument(Id, new TokenPatch(null, null, null, true, null), new ChangeMetadata());
+
+        Assert.Equal(current with { CanAccessCma = true }, change.MergedWith(current).Full);
+        Assert.Throws<InvalidOperationException>(() => change.Full);
+    }
+
+    [Fact]
+    public void Metadata_in_data_meta_is_read_as_the_change_metadata_like_top_level_meta()
+    {
+        var document = Documents.Update(Id);
+        document["data"]!["meta"] = new JsonObject { ["requested_by"] = "alice@example.com", ["reason"] = "Launch", ["dry_run"] = true };
+        var inData = ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(document.ToJsonString()), Id, ChangeHeaders.None, Now);
+        document["meta"] = document["data"]!["meta"]!.DeepClone();
+        var inBoth = ChangeDocumentValidator.Validate(Encoding.UTF8.GetBytes(document.ToJsonString()), Id, ChangeHeaders.None, Now);
+
+        Assert.Equal(new ChangeMetadata(RequestedBy: "alice@example.com", Reason: "Launch", DryRun: true), inData.Value!.Meta);
+        Assert.Equal(inData.Value, inBoth.Value);
     }
 
     public static TheoryData<string, string> NotOneJsonObject() => new()

@@ -52,7 +52,7 @@ public sealed class QueueTriggerTests(AzuriteFixture storage) : GatewayTest(stor
 
     [Theory]
     [InlineData("this is not JSON")]
-    [InlineData("{\"data\":{\"type\":\"access_token\",\"id\":\"312\"}}")]
+    [InlineData("{\"data\":{\"type\":\"access_token\",\"id\":\"312\",\"attributes\":[]}}")]
     [InlineData("{\"specversion\":\"1.0\",\"type\":\"x\",\"source\":\"/x\",\"id\":\"1\"}")]
     [InlineData("{\"data\":{\"type\":\"access_token\",\"id\":\"\\ud800\"}}")]
     public async Task Unusable_message_is_audited_as_rejected_once_and_never_retried_or_poisoned(string text)

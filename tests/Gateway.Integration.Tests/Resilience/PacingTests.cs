@@ -34,6 +34,28 @@ public sealed class PacingTests(AzuriteFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reads_and_changes_share_one_pacer_a_mixed_burst_flows_without_a_single_429()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(storage, o =>
+        {
+            o.SimulatorOptions = new SimulatorOptions { RateLimitPerWindow = 8, RateLimitWindow = TimeSpan.FromSeconds(3) };
+            o.Settings["DatoCms:RateLimitWindow"] = "00:00:03";
+            o.Settings["DatoCms:RateLimitPerWindow"] = "8";
+            o.Settings["DatoCms:MaxRateLimitWait"] = "00:00:20";
+        });
+        var tokens = Seed.BulkTokenIds.Take(4).ToList();
+
+        // 4 changes (a GET and a PUT each) and 6 reads: 14 requests, more than one window holds.
+        var changes = tokens.Select(id => gateway.PutAsync(id, ResilienceAudit.Rename(gateway.Simulator, id, "Mixed " + id)));
+        var reads = Enumerable.Range(0, 6).Select(i => gateway.Client.GetAsync(i % 2 == 0 ? "roles" : "access_tokens/" + tokens[i % tokens.Count]));
+        var responses = await Task.WhenAll(changes.Concat(reads));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(14, gateway.Simulator.State.Requests.Count);
+        Assert.DoesNotContain(gateway.Simulator.State.Requests, r => r.Status == 429);
+    }
+
+    [Fact]
     public async Task A_burst_beyond_what_callers_may_wait_is_answered_429_with_Retry_After_before_reaching_DatoCMS()
     {
         await using var gateway = await GatewayHarness.StartAsync(storage, o =>

@@ -57,6 +57,23 @@ public sealed class KeyVaultTests(AzuriteFixture storage) : GatewayTest(storage)
     }
 
     [Fact]
+    public async Task A_read_route_with_a_rotated_CMA_token_reads_the_vault_again_once_and_answers()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Gateway.Client.GetAsync("roles")).StatusCode);
+        Gateway.Simulator.State.Options.ApiTokens.Clear();
+        Gateway.Simulator.State.Options.ApiTokens.Add("rotated-cma-token");
+        Gateway.Vault!.SetSecret(GatewayHarness.CmaSecretName, "rotated-cma-token");
+        Gateway.Simulator.State.ClearRequests();
+
+        var response = await Gateway.Client.GetAsync("access_tokens/" + Seed.EditableTokenId);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, Gateway.Vault.SecretReads);
+        Assert.Equal(["GET 401", "GET 200"], Gateway.Simulator.State.Requests.Select(r => $"{r.Method} {r.Status}"));
+        Assert.Equal("Bearer rotated-cma-token", Gateway.Simulator.State.Requests[^1].Headers["Authorization"]);
+    }
+
+    [Fact]
     public async Task A_token_DatoCMS_still_refuses_after_one_reread_is_a_502_and_nothing_is_written()
     {
         Gateway.Simulator.State.Options.ApiTokens.Clear();
@@ -65,6 +82,9 @@ public sealed class KeyVaultTests(AzuriteFixture storage) : GatewayTest(storage)
         var response = await Rename("Never applied");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]![0]!["attributes"]!;
+        Assert.Equal("CMA_TOKEN_REJECTED", (string?)error["code"]);
+        Assert.Null(error["transient"]);   // a configuration fault: DatoCMS's client would otherwise retry it forever
         Assert.Equal(2, Gateway.Vault!.SecretReads);
         Assert.Equal(0, Gateway.Simulator.State.CountRequests("PUT"));
     }

@@ -52,12 +52,13 @@ public sealed class FunctionKeyTests(AzuriteFixture storage) : IAsyncLifetime
 
     public static TheoryData<string, string> NotServed() => new()
     {
-        { "GET", $"access_tokens/{Seed.EditableTokenId}" },
         { "POST", $"access_tokens/{Seed.EditableTokenId}" },
         { "DELETE", $"access_tokens/{Seed.EditableTokenId}" },
         { "PUT", "access_tokens" },
         { "PUT", $"access_tokens/{Seed.EditableTokenId}/role" },
-        { "GET", $"access_tokens/{Seed.EditableTokenId}.json" },
+        { "GET", $"access_tokens/{Seed.EditableTokenId}/role" },
+        { "POST", "roles" },
+        { "PUT", $"roles/{Seed.EditorRoleId}" },
         { "GET", "admin" },
     };
 

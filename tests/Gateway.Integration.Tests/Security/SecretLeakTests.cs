@@ -157,7 +157,11 @@ public sealed class SecretLeakTests(AzuriteFixture storage) : IAsyncLifetime
             request.Headers.Add("X-Signature", onceSignature);
             await Run(path, expected, SendAsync(main, request, sign: false));
         }
-        await Run("wrong method", 404, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "access_tokens/" + Seed.EditableTokenId)));
+        await Run("wrong method", 404, SendAsync(main, new HttpRequestMessage(HttpMethod.Delete, "access_tokens/" + Seed.EditableTokenId)));
+        // The read routes: DatoCMS's documents carry every token's secret; the gateway's answers carry none.
+        await Run("read one", 200, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "access_tokens/" + Seed.EditableTokenId)));
+        await Run("read the gateway's own", 200, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "access_tokens/" + Seed.GatewayTokenId)));
+        await Run("read all", 200, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "access_tokens")));
         await Run("unknown path", 404, SendAsync(main, new HttpRequestMessage(HttpMethod.Get, "admin?code=" + SecondKey)));
 
         // DatoCMS's own troubles: a retried 503, a rotated CMA token, a failure outlasting the retries.
@@ -237,7 +241,7 @@ public sealed class SecretLeakTests(AzuriteFixture storage) : IAsyncLifetime
                      where place.Item2.Contains(secret.Value, StringComparison.OrdinalIgnoreCase)
                      select $"{secret.Key} in the {place.Item1}: …{Around(place.Item2, secret.Value)}…").ToList();
         Assert.True(leaks.Count == 0, string.Join("\n\n", leaks));
-        Assert.Equal(31, statuses.Count);
+        Assert.Equal(34, statuses.Count);
     }
 
     /// <summary>A client without the harness's function key.</summary>

@@ -46,9 +46,9 @@ public sealed class SimulatorApiTests
 
         Assert.Equal(200, (int)response.StatusCode);
         var tokens = body.RootElement.GetProperty("data").EnumerateArray().ToList();
-        Assert.Equal(4 + Seed.BulkTokenCount, tokens.Count);
+        Assert.Equal(5 + Seed.BulkTokenCount, tokens.Count);
         var ids = tokens.Select(t => t.GetProperty("id").GetString()).ToHashSet();
-        Assert.Subset(ids, new HashSet<string?>([Seed.EditableTokenId, Seed.SecondEditableTokenId, Seed.ReadOnlyBuiltInTokenId, Seed.AdminBuiltInTokenId, "400", "419"]));
+        Assert.Subset(ids, new HashSet<string?>([Seed.EditableTokenId, Seed.SecondEditableTokenId, Seed.ReadOnlyBuiltInTokenId, Seed.AdminBuiltInTokenId, Seed.GatewayTokenId, "400", "419"]));
         var secrets = tokens.Select(t => t.GetProperty("attributes").GetProperty("token").GetString()).ToList();
         Assert.Equal(secrets.Count, secrets.Distinct().Count());
         var readOnly = tokens.Single(t => t.GetProperty("id").GetString() == Seed.ReadOnlyBuiltInTokenId);
@@ -114,6 +114,52 @@ public sealed class SimulatorApiTests
         Assert.Equal(200, (int)newResponse.StatusCode);
     }
 
+    [Fact]
+    public async Task A_bearer_whose_record_has_can_access_cma_off_is_refused_401_everywhere()
+    {
+        await using var server = await SimulatorServer.StartAsync();
+        using var client = Client(server);
+        server.State.SetToken(server.State.GetToken(Seed.GatewayTokenId)! with { CanAccessCma = false });
+
+        var (tokens, tokensBody) = await SendAsync(client, Get("access_tokens/312"));
+        var (roles, rolesBody) = await SendAsync(client, Get("roles"));
+
+        AssertError(tokens, tokensBody, 401, "INVALID_AUTHORIZATION_HEADER");
+        AssertError(roles, rolesBody, 401, "INVALID_AUTHORIZATION_HEADER");
+    }
+
+    [Fact]
+    public async Task A_bearer_whose_role_may_not_manage_api_tokens_is_refused_403_on_access_tokens_only()
+    {
+        await using var server = await SimulatorServer.StartAsync();
+        using var client = Client(server);
+        server.State.SetToken(server.State.GetToken(Seed.GatewayTokenId)! with { RoleId = Seed.EditorRoleId });
+
+        var (list, listBody) = await SendAsync(client, Get("access_tokens"));
+        var (put, putBody) = await SendAsync(client, Put("312", UpdateBody("312", name: "Demoted write")));
+        var (roles, _) = await SendAsync(client, Get("roles"));
+
+        AssertError(list, listBody, 403, "INSUFFICIENT_PERMISSIONS");
+        AssertError(put, putBody, 403, "INSUFFICIENT_PERMISSIONS");
+        Assert.Equal(200, (int)roles.StatusCode);
+        Assert.Equal("Read-only API token", server.State.GetToken("312")!.Name);
+    }
+
+    [Fact]
+    public async Task A_bearer_is_its_access_token_record_with_the_role_that_may_manage_tokens()
+    {
+        await using var server = await SimulatorServer.StartAsync();
+        using var client = Client(server);
+
+        var (response, body) = await SendAsync(client, Get("access_tokens/" + Seed.GatewayTokenId));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var attributes = body.RootElement.GetProperty("data").GetProperty("attributes");
+        Assert.Equal(ApiToken, attributes.GetProperty("token").GetString());
+        Assert.True(attributes.GetProperty("can_access_cma").GetBoolean());
+        Assert.True(server.State.GetRole(body.RootElement.GetProperty("data").GetProperty("relationships").GetProperty("role").GetProperty("data").GetProperty("id").GetString()!)!.CanManageAccessTokens);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("2")]
@@ -125,7 +171,7 @@ public sealed class SimulatorApiTests
 
         var (response, body) = await SendAsync(client, Request(HttpMethod.Get, "access_tokens/312", apiVersion: version));
 
-        AssertError(response, body, 400, "INVALID_API_VERSION");
+        AssertError(response, body, 422, "INVALID_API_VERSION");
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace AccessTokenGateway.Tests.Simulator;
 public sealed class SimulatorFaultTests
 {
     [Theory]
-    [InlineData(500, "INTERNAL_SERVER_ERROR")]
+    [InlineData(500, "EXCEPTION")]
+    [InlineData(502, "SERVICE_UNAVAILABLE")]
     [InlineData(503, "SERVICE_UNAVAILABLE")]
     public async Task ServerError_answers_the_status_with_a_DatoCMS_error_document_for_Count_requests(int status, string code)
     {
@@ -26,6 +27,18 @@ public sealed class SimulatorFaultTests
         AssertError(second, secondBody, status, code);
         Assert.Equal(200, (int)third.StatusCode);
         Assert.Equal([status, status, 200], server.State.Requests.Select(r => r.Status).ToArray());
+    }
+
+    [Fact]
+    public async Task A_fault_may_name_any_of_DatoCMSs_codes_such_as_MAINTENANCE_MODE()
+    {
+        await using var server = await SimulatorServer.StartAsync();
+        using var client = Client(server);
+        server.State.Faults.Add(new Fault(FaultKind.ServerError, StatusCode: 503, Code: "MAINTENANCE_MODE"));
+
+        var (response, body) = await SendAsync(client, Put("312", UpdateBody("312")));
+
+        AssertError(response, body, 503, "MAINTENANCE_MODE");
     }
 
     [Fact]
@@ -189,7 +202,7 @@ public sealed class SimulatorFaultTests
         using var requests = JsonDocument.Parse(await requestsResponse.Content.ReadAsStringAsync());
         using (var reset = await client.PostAsync("_simulator/reset", null)) Assert.Equal(204, (int)reset.StatusCode);
 
-        var attributes = AssertError(faulted, faultedBody, 502, "BAD_GATEWAY");
+        var attributes = AssertError(faulted, faultedBody, 502, "SERVICE_UNAVAILABLE");
         Assert.True(attributes.GetProperty("transient").GetBoolean());
         Assert.Equal(200, (int)ok.StatusCode);
         Assert.Equal(TimeSpan.FromMilliseconds(250), latencyNow);

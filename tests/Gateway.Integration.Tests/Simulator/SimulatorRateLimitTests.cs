@@ -30,7 +30,8 @@ public sealed class SimulatorRateLimitTests
         Assert.Equal(200, (int)second.StatusCode);
         Assert.Equal("0", Header(second, "X-RateLimit-Remaining"));
         AssertError(limited, limitedBody, 429, "RATE_LIMIT_EXCEEDED");
-        Assert.Equal(("3", "0", "3"), (Header(limited, "X-RateLimit-Reset"), Header(limited, "X-RateLimit-Remaining"), Header(limited, "Retry-After")));
+        // DatoCMS documents only X-RateLimit-* on a 429: no Retry-After.
+        Assert.Equal(("3", "0", null), (Header(limited, "X-RateLimit-Reset"), Header(limited, "X-RateLimit-Remaining"), Header(limited, "Retry-After")));
         AssertError(stillLimited, stillLimitedBody, 429, "RATE_LIMIT_EXCEEDED");
         Assert.Equal("2", Header(stillLimited, "X-RateLimit-Reset"));
         Assert.Equal("Renamed token", server.State.GetToken("312")!.Name);
