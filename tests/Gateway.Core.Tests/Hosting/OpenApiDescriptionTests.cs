@@ -25,13 +25,6 @@ public sealed class OpenApiDescriptionTests
 
     private static readonly string[] Methods = ["get", "put", "post", "patch", "delete", "head", "options"];
 
-    // TEMPORARY, deleted by the lead when the branches that add these routes are merged: routes that other branches of
-    // issue 15 are adding at the same time as the description. The description has them already; the test treats them
-    // as declared (with their authorization) until their functions land here.
-    private static readonly (string Method, string Path, AuthorizationLevel Level)[] RoutesLandingFromOtherBranches =
-    [
-    ];
-
     /// <summary>DatoCMS's documented codes (shared/datocms-cma-notes.md), which the gateway passes through with DatoCMS's status.</summary>
     private static readonly string[] DatoCmsCodes =
     [
@@ -61,7 +54,7 @@ public sealed class OpenApiDescriptionTests
         select (member.Key.ToUpperInvariant(), path.Key, member.Value!.AsObject());
 
     private static IReadOnlyList<(string Method, string Path, AuthorizationLevel Level)> AppRoutes() =>
-        [.. DeclaredRoutes().Concat(RoutesLandingFromOtherBranches)];
+        [.. DeclaredRoutes()];
 
     [Fact]
     public void Every_route_the_app_declares_is_described_and_every_described_operation_is_a_declared_route()
