@@ -17,24 +17,31 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
     internal static readonly MediaTypeHeaderValue JsonApiContentType = new("application/vnd.api+json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private readonly string? _environment = string.IsNullOrWhiteSpace(options.Value.Environment) ? null : options.Value.Environment;
+    private readonly int _maxListBytes = options.Value.MaxTokenListBytes;
 
     public Task<DatoCmsReply> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken)
     {
-        var request = NewRequest(HttpMethod.Get, id, bearerToken);
+        var request = NewRequest(HttpMethod.Get, "access_tokens/" + Uri.EscapeDataString(id), bearerToken);
         return SendAsync(request, bearerToken, cancellationToken);
+    }
+
+    public Task<DatoCmsReply> ListAccessTokensAsync(string bearerToken, CancellationToken cancellationToken)
+    {
+        var request = NewRequest(HttpMethod.Get, "access_tokens", bearerToken);
+        return SendAsync(request, bearerToken, cancellationToken, isList: true);
     }
 
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken)
     {
-        var request = NewRequest(HttpMethod.Put, id, bearerToken);
+        var request = NewRequest(HttpMethod.Put, "access_tokens/" + Uri.EscapeDataString(id), bearerToken);
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(TokenJson.UpdateDocument(id, state)));
         request.Content.Headers.ContentType = JsonApiContentType;
         return SendAsync(request, bearerToken, cancellationToken);
     }
 
-    private HttpRequestMessage NewRequest(HttpMethod method, string id, string bearerToken)
+    private HttpRequestMessage NewRequest(HttpMethod method, string path, string bearerToken)
     {
-        var request = new HttpRequestMessage(method, "access_tokens/" + Uri.EscapeDataString(id));
+        var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         request.Headers.Accept.Add(AcceptJson);
         request.Headers.Add("X-Api-Version", "3");
@@ -43,14 +50,16 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         return request;
     }
 
-    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, CancellationToken cancellationToken, bool isList = false)
     {
         using (request)
         {
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                // The list's body is read here, within its bound; a single token's is small and read by the client.
+                var completion = isList ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
+                response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             }
             catch (RateLimitWaitTooLongException ex)
             {
@@ -69,15 +78,34 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
 
             using (response)
             {
-                return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, isList, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // The connection broke while the list's body was being read.
+                    return new DatoCmsReply(DatoCmsReplyKind.NoAnswer, AttemptCounter.Of(request), "DatoCMS's answer broke off: " + ex.GetType().Name);
+                }
             }
         }
     }
 
-    private static async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, bool isList, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        if (isList && response.IsSuccessStatusCode)
+        {
+            var listBody = await ReadBoundedAsync(response.Content, _maxListBytes, cancellationToken).ConfigureAwait(false);
+            var tokens = listBody is null ? null : AccessTokenList.TryRead(listBody, bearerToken);
+            // A success without a usable list (too large, not a list, an id twice): Status says DatoCMS answered, Tokens is null.
+            return tokens is not null
+                ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Tokens = tokens }
+                : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, listBody is null
+                    ? $"DatoCMS's token list is larger than DatoCms:MaxTokenListBytes ({_maxListBytes:N0} bytes)."
+                    : $"DatoCMS answered {status} with a body that is not a list of access_token resources.") { Status = status, RequestId = requestId };
+        }
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
 
         if (response.IsSuccessStatusCode)
@@ -103,5 +131,21 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
             _ when error is null => reply with { Error = new UpstreamError(status, "UPSTREAM_FAILURE", new JsonObject { ["message"] = $"DatoCMS answered {status} without a CMA error document." }, false) },
             _ => reply,
         };
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > max) return null;
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 }
