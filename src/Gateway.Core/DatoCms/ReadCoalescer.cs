@@ -29,6 +29,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     private int _planning;
     private TaskCompletionSource _planned = Completed();
     private readonly TimeSpan _mayHold = options.Value.MaxRateLimitWait / 2;
+    private readonly TimeSpan _window = options.Value.RateLimitWindow;
 
     /// <summary>Lists sent, and reads they served (for tests and the benchmark).</summary>
     public long Lists => Interlocked.Read(ref _lists);
@@ -41,30 +42,30 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     /// </summary>
     public async Task<DatoCmsReply> ReadAsync(string tokenId, string bearerToken, CancellationToken cancellationToken)
     {
-        Batch batch;
-        Task? previous = null;
+        var reader = new Reader(tokenId);
+        Batch? begun = null;
+        Task previous = Task.CompletedTask;
         lock (_gate)
         {
-            if (!_open.TryGetValue(bearerToken, out batch!))
+            if (!_open.TryGetValue(bearerToken, out var batch))
             {
-                batch = new Batch(bearerToken);
+                begun = batch = new Batch(bearerToken);
                 _open[bearerToken] = batch;
                 previous = _last;
-                _last = batch.Answered.Task;
+                _last = batch.Done.Task;
             }
-            batch.TokenIds.Add(tokenId);
+            batch.Readers.Add(reader);
         }
         // The first reader starts the batch; with nothing before it, it is sent at once, this reader alone in it.
-        if (previous is not null) _ = SendWhenDueAsync(batch, previous);
+        if (begun is not null) _ = SendWhenDueAsync(begun, previous);
         try
         {
-            var replies = await batch.Answered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return replies[tokenId];
+            return await reader.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Counted among the readers when the batch is answered; it will never move on, so it does now.
-            _ = batch.Answered.Task.ContinueWith(_ => MovedOn(), CancellationToken.None,
+            // Counted among the readers when its batch is answered; it will never move on, so it does then.
+            _ = reader.Reply.Task.ContinueWith(_ => MovedOn(), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
@@ -83,34 +84,55 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
 
     private async Task SendWhenDueAsync(Batch batch, Task previous)
     {
-        IReadOnlyDictionary<string, DatoCmsReply> replies;
+        List<Reader> readers = [];
         try
         {
-            try { await previous.ConfigureAwait(false); }
-            catch (Exception) { /* its readers have its failure; this batch goes on */ }
+            await previous.ConfigureAwait(false);
             await WhenDueAsync().ConfigureAwait(false);
-            List<string> ids;
+            Batch? rest = null;
+            Task restAfter = Task.CompletedTask;
             lock (_gate)
             {
                 _open.Remove(batch.Bearer);
-                ids = [.. batch.TokenIds];
+                // No more readers than the pacer can give a PUT slot within the longest a write may wait: the others
+                // stay for the next list, which is sent once these have moved on.
+                var most = MostReaders();
+                readers = batch.Readers.Count <= most ? batch.Readers : batch.Readers[..most];
+                if (readers.Count < batch.Readers.Count)
+                {
+                    rest = new Batch(batch.Bearer);
+                    rest.Readers.AddRange(batch.Readers[most..]);
+                    _open[batch.Bearer] = rest;
+                    restAfter = _last;
+                    _last = rest.Done.Task;
+                }
             }
+            if (rest is not null) _ = SendWhenDueAsync(rest, restAfter);
             // No reader's cancellation reaches the call: it serves them all. DatoCMS's deadlines bound it.
-            replies = await ReadAllAsync(ids, batch.Bearer).ConfigureAwait(false);
+            var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer).ConfigureAwait(false);
             lock (_gate)
             {
                 if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _planning += ids.Count;
+                _planning += readers.Count;
             }
+            foreach (var reader in readers) reader.Reply.TrySetResult(replies[reader.TokenId]);
         }
         catch (Exception ex)
         {
-            lock (_gate) _open.Remove(batch.Bearer);
-            batch.Answered.TrySetException(ex);
-            return;
+            lock (_gate)
+            {
+                if (_open.TryGetValue(batch.Bearer, out var open) && open == batch) _open.Remove(batch.Bearer);
+            }
+            foreach (var reader in readers.Count == 0 ? batch.Readers : readers) reader.Reply.TrySetException(ex);
         }
-        batch.Answered.TrySetResult(replies);
+        finally
+        {
+            batch.Done.TrySetResult();
+        }
     }
+
+    /// <summary>Readers one list may serve: as many PUTs as the pacer spaces within three quarters of the longest a write may wait.</summary>
+    private int MostReaders() => Math.Max(2, (int)(_mayHold * 2 * 0.75 / (_window / pacer.Limit)));
 
     /// <summary>
     /// Until the readers of the last list have moved on and the pacer's next slot has come, or the longest a read may
@@ -175,7 +197,14 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     private sealed class Batch(string bearer)
     {
         public string Bearer { get; } = bearer;
-        public HashSet<string> TokenIds { get; } = new(StringComparer.Ordinal);
-        public TaskCompletionSource<IReadOnlyDictionary<string, DatoCmsReply>> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public List<Reader> Readers { get; } = [];
+        /// <summary>Set once the batch is answered (or failed): the next batch is sent after it.</summary>
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Reader(string tokenId)
+    {
+        public string TokenId { get; } = tokenId;
+        public TaskCompletionSource<DatoCmsReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

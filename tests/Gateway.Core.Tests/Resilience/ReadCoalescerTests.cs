@@ -134,6 +134,29 @@ public sealed class ReadCoalescerTests
     }
 
     [Fact]
+    public async Task One_list_serves_no_more_readers_than_the_pacer_can_give_a_PUT_slot_in_time_the_rest_wait_for_the_next()
+    {
+        // A write may wait 1 s; at 60 per 3 s, 50 ms apart: three quarters of it is 15 PUTs.
+        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(1) };
+        var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
+        var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List([.. ids]));
+
+        var first = reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var behind = ids.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToList();
+        _firstRead.SetResult(Single("1"));
+        await first;
+        reads.MovedOn();
+        await Task.WhenAll(behind.Take(15)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.All(behind.Skip(15), r => Assert.False(r.IsCompleted));   // held until the 15 move on
+        Assert.Equal(1, reads.Lists);
+        for (var i = 0; i < 15; i++) reads.MovedOn();
+        await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((2, 20), (reads.Lists, reads.ListedReads));
+    }
+
+    [Fact]
     public void The_list_nulls_every_secret_and_knows_the_bearers_own_token()
     {
         var body = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = new JsonArray(Resource("7", "other-secret"), Resource("8", Bearer)) }.ToJsonString());
