@@ -131,8 +131,12 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         }
     }
 
-    /// <summary>Readers one list may serve: as many PUTs as the pacer spaces within three quarters of the longest a write may wait.</summary>
-    private int MostReaders() => Math.Max(2, (int)(_mayHold * 2 * 0.75 / (_window / pacer.Limit)));
+    /// <summary>
+    /// Readers one list may serve: the PUTs DatoCMS's limit lets through in the longest a write may wait less one window
+    /// (the list may go at a window's start and its PUTs fill the window after it), less a fifth for margin.
+    /// </summary>
+    private int MostReaders() =>
+        (int)Math.Max(2, pacer.Limit * (_mayHold * 2 - _window).Ticks * 4 / (_window.Ticks * 5));
 
     /// <summary>
     /// Until the readers of the last list have moved on and the pacer's next slot has come, or the longest a read may

@@ -80,6 +80,42 @@ public sealed class ReadCoalescerTests
     }
 
     [Fact]
+    public async Task A_reader_arriving_while_a_list_is_on_its_way_is_never_served_by_it()
+    {
+        // The list may predate the PUT of the lock's previous holder: only a list sent after the reader held its lock will do.
+        var listOnItsWay = new TaskCompletionSource<DatoCmsReply>();
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).Returns(listOnItsWay.Task);
+        _client.Setup(c => c.GetAccessTokenAsync("4", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("4"));
+        var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var gathered = new[] { "2", "3" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _firstRead.SetResult(Single("1"));
+        await first;
+        _reads.MovedOn();
+        await WaitUntil(() => _reads.Lists == 0 && _client.Invocations.Any(i => i.Method.Name == nameof(IDatoCmsClient.ListAccessTokensAsync)));
+
+        var late = _reads.ReadAsync("4", Bearer, CancellationToken.None);
+        listOnItsWay.SetResult(List("2", "3", "4"));
+        await Task.WhenAll(gathered).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(late.IsCompleted);                       // not from the list that was on its way
+        _reads.MovedOn();
+        _reads.MovedOn();
+        var reply = await late.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("4", reply.Token!.Id);
+        _client.Verify(c => c.GetAccessTokenAsync("4", Bearer, It.IsAny<CancellationToken>()), Times.Once);   // its own read, after its lock
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    /// <summary>Polls a condition the coalescer's own task makes true (bounded; no fixed sleep).</summary>
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 1_000 && !condition(); i++) await Task.Yield();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(1);
+        Assert.True(condition());
+    }
+
+    [Fact]
     public async Task A_token_missing_from_the_list_gets_DatoCMSs_404_as_its_own_GET_would()
     {
         _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "4"));
@@ -136,8 +172,8 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task One_list_serves_no_more_readers_than_the_pacer_can_give_a_PUT_slot_in_time_the_rest_wait_for_the_next()
     {
-        // A write may wait 1 s; at 60 per 3 s, 50 ms apart: three quarters of it is 15 PUTs.
-        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(1) };
+        // A write may wait 4 s: a window less, 1 s, is 20 PUTs at 60 per 3 s; a fifth less for margin, 16.
+        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(4) };
         var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
         var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List([.. ids]));
@@ -147,11 +183,11 @@ public sealed class ReadCoalescerTests
         _firstRead.SetResult(Single("1"));
         await first;
         reads.MovedOn();
-        await Task.WhenAll(behind.Take(15)).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(behind.Take(16)).WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.All(behind.Skip(15), r => Assert.False(r.IsCompleted));   // held until the 15 move on
+        Assert.All(behind.Skip(16), r => Assert.False(r.IsCompleted));   // held until the 16 move on
         Assert.Equal(1, reads.Lists);
-        for (var i = 0; i < 15; i++) reads.MovedOn();
+        for (var i = 0; i < 16; i++) reads.MovedOn();
         await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((2, 20), (reads.Lists, reads.ListedReads));
     }
