@@ -3,26 +3,40 @@ using System.Text.Json.Nodes;
 
 namespace AccessTokenGateway.DatoCms;
 
-/// <summary>DatoCMS's <c>GET /access_tokens</c> document: every token, by id, each read as <see cref="AccessTokenResource"/> reads one.</summary>
+/// <summary>DatoCMS's <c>GET /access_tokens</c> document: every token of the project, of which only the ones asked for are kept.</summary>
 public static class AccessTokenList
 {
     /// <summary>
-    /// Every token of a <c>{"data": [access_token, …]}</c> document, each secret nulled (after it is compared with
-    /// <paramref name="bearer"/>); null when the document is not such a list, or names one id twice (it cannot be trusted then).
+    /// The tokens <paramref name="wanted"/> (all when null) of a <c>{"data": [access_token, …]}</c> document, each read as
+    /// <see cref="AccessTokenResource"/> reads one (its secret nulled after it is compared with <paramref name="bearer"/>),
+    /// and the number of tokens the list holds. Null when the document is not such a list, or names an id twice (it
+    /// cannot be trusted then). The other tokens, secrets and all, are never built: the list is walked, not kept.
     /// </summary>
-    public static IReadOnlyDictionary<string, AccessTokenResource>? TryRead(ReadOnlySpan<byte> body, string bearer)
+    public static (IReadOnlyDictionary<string, AccessTokenResource> Tokens, int Count)? TryRead(ReadOnlyMemory<byte> body, string bearer, IReadOnlySet<string>? wanted)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(body); } catch (JsonException) { return null; }
-        if (root?["data"] is not JsonArray items) return null;
-        var tokens = new Dictionary<string, AccessTokenResource>(items.Count, StringComparer.Ordinal);
-        for (var i = items.Count - 1; i >= 0; i--)
+        try
         {
-            // Each resource is moved out of the list into a document of its own, as a single GET answers it.
-            var item = items[i];
-            items.RemoveAt(i);
-            if (AccessTokenResource.TryRead(new JsonObject { ["data"] = item }, bearer) is not { } token || !tokens.TryAdd(token.Id, token)) return null;
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("data", out var items)
+                || items.ValueKind != JsonValueKind.Array) return null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var tokens = new Dictionary<string, AccessTokenResource>(StringComparer.Ordinal);
+            foreach (var item in items.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+                    || type.GetString() != "access_token" || !item.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String) return null;
+                var id = idElement.GetString()!;
+                if (!seen.Add(id)) return null;
+                if (wanted is not null && !wanted.Contains(id)) continue;
+                // Each wanted resource becomes a document of its own, as a single GET answers it.
+                if (AccessTokenResource.TryRead(new JsonObject { ["data"] = JsonNode.Parse(item.GetRawText()) }, bearer) is not { } token) return null;
+                tokens[id] = token;
+            }
+            return (tokens, seen.Count);
         }
-        return tokens;
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -25,10 +25,10 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         return SendAsync(request, bearerToken, cancellationToken);
     }
 
-    public Task<DatoCmsReply> ListAccessTokensAsync(string bearerToken, CancellationToken cancellationToken)
+    public Task<DatoCmsReply> ListAccessTokensAsync(string bearerToken, IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         var request = NewRequest(HttpMethod.Get, "access_tokens", bearerToken);
-        return SendAsync(request, bearerToken, cancellationToken, isList: true);
+        return SendAsync(request, bearerToken, cancellationToken, isList: true, only);
     }
 
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         return request;
     }
 
-    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, CancellationToken cancellationToken, bool isList = false)
+    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, CancellationToken cancellationToken, bool isList = false, IReadOnlySet<string>? only = null)
     {
         using (request)
         {
@@ -80,7 +80,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
             {
                 try
                 {
-                    return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, isList, cancellationToken).ConfigureAwait(false);
+                    return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, isList, only, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                 {
@@ -91,17 +91,17 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         }
     }
 
-    private async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, bool isList, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, bool isList, IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
         if (isList && response.IsSuccessStatusCode)
         {
             var listBody = await ReadBoundedAsync(response.Content, _maxListBytes, cancellationToken).ConfigureAwait(false);
-            var tokens = listBody is null ? null : AccessTokenList.TryRead(listBody, bearerToken);
+            var list = listBody is null ? null : AccessTokenList.TryRead(listBody, bearerToken, only);
             // A success without a usable list (too large, not a list, an id twice): Status says DatoCMS answered, Tokens is null.
-            return tokens is not null
-                ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Tokens = tokens }
+            return list is { } read
+                ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Tokens = read.Tokens, ListedCount = read.Count }
                 : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, listBody is null
                     ? $"DatoCMS's token list is larger than DatoCms:MaxTokenListBytes ({_maxListBytes:N0} bytes)."
                     : $"DatoCMS answered {status} with a body that is not a list of access_token resources.") { Status = status, RequestId = requestId };

@@ -10,8 +10,10 @@ public sealed record DatoCmsReply(DatoCmsReplyKind Kind, int Attempts, string De
     public string? RequestId { get; init; }
     /// <summary>The token, when <see cref="Kind"/> is <see cref="DatoCmsReplyKind.Ok"/>.</summary>
     public AccessTokenResource? Token { get; init; }
-    /// <summary>Every token, by id, when a list call's <see cref="Kind"/> is <see cref="DatoCmsReplyKind.Ok"/>.</summary>
+    /// <summary>The tokens asked for that the list holds, by id, when a list call's <see cref="Kind"/> is <see cref="DatoCmsReplyKind.Ok"/>.</summary>
     public IReadOnlyDictionary<string, AccessTokenResource>? Tokens { get; init; }
+    /// <summary>How many tokens the list held (all of the project's), when it was read.</summary>
+    public int? ListedCount { get; init; }
     /// <summary>DatoCMS's error document, when it sent one.</summary>
     public UpstreamError? Error { get; init; }
     /// <summary>When DatoCMS's rate limit lets the next request through, if it said.</summary>

@@ -35,6 +35,9 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     public long Lists => Interlocked.Read(ref _lists);
     public long ListedReads => Interlocked.Read(ref _listedReads);
     private long _lists, _listedReads;
+    // Tokens the last list held (0 until one is read), and how many of them one reader may cost to read.
+    private int _listedCount;
+    private const int TokensPerReader = 50;
 
     /// <summary>
     /// The token as DatoCMS has it, from a list or its own <c>GET</c>. The caller must tell <see cref="MovedOn"/> once
@@ -162,15 +165,18 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
 
     private async Task<IReadOnlyDictionary<string, DatoCmsReply>> ReadAllAsync(List<string> ids, string bearer)
     {
-        if (ids.Count > 1)
+        // A list costs one request, but reading it costs in proportion to the project's tokens: it serves a few readers
+        // only when the project is small, many whatever its size (the last list said how many tokens it holds).
+        if (ids.Count > 1 && Volatile.Read(ref _listedCount) <= ids.Count * TokensPerReader)
         {
-            var list = await client.ListAccessTokensAsync(bearer, CancellationToken.None).ConfigureAwait(false);
+            var list = await client.ListAccessTokensAsync(bearer, ids.ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
             Interlocked.Increment(ref _lists);
+            if (list.ListedCount is { } listed) Volatile.Write(ref _listedCount, listed);
             if (list.Kind == DatoCmsReplyKind.Ok && list.Tokens is { } tokens)
             {
                 Interlocked.Add(ref _listedReads, ids.Count);
                 return ids.ToDictionary(id => id, id => tokens.TryGetValue(id, out var token)
-                    ? list with { Tokens = null, Token = token }
+                    ? list with { Tokens = null, ListedCount = null, Token = token }
                     : NotFound(list, id), StringComparer.Ordinal);
             }
             // DatoCMS refused or failed: each reader has the reply its own GET would most likely have had.

@@ -43,7 +43,8 @@ public sealed class ReadCoalescerTests
     private static DatoCmsReply List(params string[] ids)
     {
         var body = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = new JsonArray([.. ids.Select(id => (JsonNode)Resource(id))]) }.ToJsonString());
-        return new DatoCmsReply(DatoCmsReplyKind.Ok, 1, "ok") { Status = 200, RequestId = "list-1", Tokens = AccessTokenList.TryRead(body, Bearer) };
+        var read = AccessTokenList.TryRead(body, Bearer, ids.ToHashSet())!.Value;
+        return new DatoCmsReply(DatoCmsReplyKind.Ok, 1, "ok") { Status = 200, RequestId = "list-1", Tokens = read.Tokens, ListedCount = read.Count };
     }
 
     /// <summary>Reads 2, 3 and 4 while read 1 (alone, its own GET) is answered and then moves on.</summary>
@@ -53,7 +54,7 @@ public sealed class ReadCoalescerTests
         var behind = new[] { "2", "3", "4" }.Select((id, i) => _reads.ReadAsync(id, Bearer, cancellation?[i] ?? CancellationToken.None)).ToArray();
         _firstRead.SetResult(Single("1"));
         Assert.Equal("1", (await first).Token!.Id);
-        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);   // held until 1 moved on
+        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);   // held until 1 moved on
         _reads.MovedOn();
         var answered = new List<DatoCmsReply>();
         foreach (var read in behind)
@@ -67,14 +68,14 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task Reads_gathered_behind_a_pending_read_share_one_list_and_a_lone_read_is_its_own_GET()
     {
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List("1", "2", "3", "4", "5"));
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("1", "2", "3", "4", "5"));
 
         var replies = await ThreeBehindTheFirstAsync();
 
         Assert.Equal(["2", "3", "4"], replies.Select(r => r.Token!.Id));
         Assert.All(replies, r => Assert.Equal(DatoCmsReplyKind.Ok, r.Kind));
         Assert.All(replies, r => Assert.Null(r.Tokens));   // no reader carries the other tokens
-        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>()), Times.Once);
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
         _client.Verify(c => c.GetAccessTokenAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal((1, 3), (_reads.Lists, _reads.ListedReads));
     }
@@ -84,7 +85,7 @@ public sealed class ReadCoalescerTests
     {
         // The list may predate the PUT of the lock's previous holder: only a list sent after the reader held its lock will do.
         var listOnItsWay = new TaskCompletionSource<DatoCmsReply>();
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).Returns(listOnItsWay.Task);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).Returns(listOnItsWay.Task);
         _client.Setup(c => c.GetAccessTokenAsync("4", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("4"));
         var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
         var gathered = new[] { "2", "3" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
@@ -103,7 +104,7 @@ public sealed class ReadCoalescerTests
         var reply = await late.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("4", reply.Token!.Id);
         _client.Verify(c => c.GetAccessTokenAsync("4", Bearer, It.IsAny<CancellationToken>()), Times.Once);   // its own read, after its lock
-        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>()), Times.Once);
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     /// <summary>Polls a condition the coalescer's own task makes true (bounded; no fixed sleep).</summary>
@@ -118,7 +119,7 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task A_token_missing_from_the_list_gets_DatoCMSs_404_as_its_own_GET_would()
     {
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "4"));
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "4"));
 
         var replies = await ThreeBehindTheFirstAsync();
 
@@ -135,7 +136,7 @@ public sealed class ReadCoalescerTests
     public async Task A_list_DatoCMS_refused_or_failed_gives_every_reader_that_reply(DatoCmsReplyKind kind, int? status)
     {
         var refused = new DatoCmsReply(kind, 1, "no") { Status = status };
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(refused);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(refused);
 
         var replies = await ThreeBehindTheFirstAsync();
 
@@ -146,7 +147,7 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task A_list_answered_but_unusable_is_replaced_by_each_tokens_own_GET()
     {
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>()))
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.NoAnswer, 1, "too large") { Status = 200 });
         foreach (var id in new[] { "2", "3", "4" })
             _client.Setup(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single(id));
@@ -159,14 +160,14 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task A_reader_that_gives_up_cancels_nothing_for_the_others()
     {
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "3", "4"));
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "3", "4"));
         using var givesUp = new CancellationTokenSource();
         givesUp.Cancel();
 
         var replies = await ThreeBehindTheFirstAsync([CancellationToken.None, givesUp.Token, CancellationToken.None]);
 
         Assert.Equal(["2", "4"], replies.Select(r => r.Token!.Id));
-        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.Is<CancellationToken>(t => !t.CanBeCanceled)), Times.Once);
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.Is<CancellationToken>(t => !t.CanBeCanceled)), Times.Once);
     }
 
     [Fact]
@@ -176,7 +177,7 @@ public sealed class ReadCoalescerTests
         var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(4) };
         var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
         var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(List([.. ids]));
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List([.. ids]));
 
         var first = reads.ReadAsync("1", Bearer, CancellationToken.None);
         var behind = ids.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToList();
@@ -197,7 +198,8 @@ public sealed class ReadCoalescerTests
     {
         var body = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = new JsonArray(Resource("7", "other-secret"), Resource("8", Bearer)) }.ToJsonString());
 
-        var tokens = AccessTokenList.TryRead(body, Bearer)!;
+        var (tokens, count) = AccessTokenList.TryRead(body, Bearer, new HashSet<string> { "7", "8" })!.Value;
+        Assert.Equal(2, count);
 
         Assert.All(tokens.Values, t => Assert.Null(t.Document["data"]!["attributes"]!["token"]));
         Assert.DoesNotContain("secret", tokens["7"].Document.ToJsonString(), StringComparison.Ordinal);
@@ -211,7 +213,7 @@ public sealed class ReadCoalescerTests
     [InlineData("""{"data":[{"type":"role","id":"7"}]}""")]
     [InlineData("<html>")]
     public void A_list_naming_an_id_twice_or_not_a_list_of_tokens_is_not_used(string body) =>
-        Assert.Null(AccessTokenList.TryRead(Encoding.UTF8.GetBytes(body), Bearer));
+        Assert.Null(AccessTokenList.TryRead(Encoding.UTF8.GetBytes(body), Bearer, new HashSet<string> { "7" }));
 
     [Fact]
     public async Task A_list_larger_than_the_bound_is_not_read_and_says_DatoCMS_answered()
@@ -222,7 +224,7 @@ public sealed class ReadCoalescerTests
         using var http = new HttpClient(new Answering(body)) { BaseAddress = options.BaseUrl };
         var client = new DatoCmsClient(http, Options.Create(options));
 
-        var reply = await client.ListAccessTokensAsync(Bearer, CancellationToken.None);
+        var reply = await client.ListAccessTokensAsync(Bearer, new HashSet<string> { "1" }, CancellationToken.None);
 
         Assert.True(body.Length > options.MaxTokenListBytes);
         Assert.Equal((DatoCmsReplyKind.NoAnswer, 200), (reply.Kind, reply.Status));
