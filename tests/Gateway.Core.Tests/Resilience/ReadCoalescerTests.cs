@@ -194,6 +194,30 @@ public sealed class ReadCoalescerTests
     }
 
     [Fact]
+    public async Task Once_a_list_shows_a_large_project_a_few_readers_read_their_own_tokens_rather_than_all_of_them()
+    {
+        // 1,000 tokens for 3 readers: reading the list costs more than the requests it saves.
+        var many = List([.. Enumerable.Range(1, 1_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(many);
+        await ThreeBehindTheFirstAsync();
+        var held = new TaskCompletionSource<DatoCmsReply>();
+        _client.Setup(c => c.GetAccessTokenAsync("5", Bearer, It.IsAny<CancellationToken>())).Returns(held.Task);
+        foreach (var id in new[] { "6", "7" })
+            _client.Setup(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single(id));
+        for (var i = 0; i < 3; i++) _reads.MovedOn();
+
+        var five = _reads.ReadAsync("5", Bearer, CancellationToken.None);
+        var pair = new[] { "6", "7" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        held.SetResult(Single("5"));
+        await five;
+        _reads.MovedOn();
+        var replies = await Task.WhenAll(pair).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["6", "7"], replies.Select(r => r.Token!.Id));
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public void The_list_nulls_every_secret_and_knows_the_bearers_own_token()
     {
         var body = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = new JsonArray(Resource("7", "other-secret"), Resource("8", Bearer)) }.ToJsonString());
