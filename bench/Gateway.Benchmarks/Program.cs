@@ -86,7 +86,7 @@ foreach (var limit in drainLimits)
     var host = drainHost ?? gateway;
     Progress($"draining {plan.DrainChanges:N0} queued changes to as many tokens through the gateway at {limit} requests / 3 s");
     var drain = await DrainPhase.ThroughGatewayAsync(host, simulator, drainStorage ?? storage, plan.DrainChanges, limit);
-    Progress($"  {drain.Wall.TotalSeconds:0.0} s = {drain.Ratio:0.000}× the floor; {drain.Mix}; outcomes other than applied: {(drain.OtherOutcomes.Length == 0 ? "none" : drain.OtherOutcomes)}");
+    Progress($"  {drain.Wall.TotalSeconds:0.0} s = {drain.Ratio:0.000}× the floor; {drain.Mix}; {drain.RateLimited:N0} 429s; {drain.Lost:N0} lost; outcomes other than applied: {(drain.OtherOutcomes.Length == 0 ? "none" : drain.OtherOutcomes)}");
     Progress($"  {drain.Timeline}");
     drains.Add(drain);
     Progress($"the same {plan.DrainChanges:N0} changes from the official client, PUT only, {DrainPhase.ClientInFlight} in flight");
