@@ -6,6 +6,10 @@ namespace AccessTokenGateway.Benchmarks;
 
 internal sealed record ColdHostResult(bool ServerGc, IReadOnlyList<TimeSpan> Startups, int Requests, TimeSpan Elapsed, long PeakRssBytes, long FinalRssBytes)
 {
+    /// <summary>Changes made, and resident memory, at the checkpoint (when one was asked for); the tokens they went to.</summary>
+    public (int Requests, long RssBytes, long Anonymous, long FileBacked) AtCheckpoint { get; init; }
+    public int Tokens { get; init; }
+
     /// <summary>At the end: resident memory of the process's own (anonymous: heaps, JIT'd code, stacks) and file-backed pages (the runtime's and assemblies' images, shared with any other .NET process).</summary>
     public (long Anonymous, long FileBacked) FinalSplit { get; init; }
 
@@ -22,8 +26,13 @@ internal static class ColdHostPhase
 {
     private const string FunctionKey = "bench-cold-key";
 
-    public static async Task<ColdHostResult> RunAsync(SimulatorServer simulator, int starts, int requests, bool serverGc, string? localHostDll = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="tokens">The tokens the changes go to, in turn (each change to the next one); by default the seed's 8 first editable tokens.</param>
+    /// <param name="checkpoint">After this many changes, the resident memory is noted too.</param>
+    public static async Task<ColdHostResult> RunAsync(SimulatorServer simulator, int starts, int requests, bool serverGc, string? localHostDll = null,
+        IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? tokens = null, int checkpoint = 0)
     {
+        tokens ??= [.. Seed.EditableTokenIds.Take(8)];
+        DrainPhase.AddTokens(simulator, tokens);
         // An Azurite of its own, dropped after: this phase leaves tens of thousands of audit records behind.
         await using var storage = await Azurite.StartAsync();
         var startups = new List<TimeSpan>();
@@ -45,13 +54,17 @@ internal static class ColdHostPhase
             });
             var load = Stopwatch.GetTimestamp();
             var next = 0;
+            var done = 0;
+            (int, long, long, long) atCheckpoint = default;
             await Task.WhenAll(Enumerable.Range(0, 8).Select(async w =>
             {
-                var token = Seed.EditableTokenIds[w];
                 while (Interlocked.Increment(ref next) is var i && i <= requests)
                 {
+                    var token = tokens[i % tokens.Count];
                     while (!await Changes.SendAsync(host.Client, Changes.GatewayPut(token, Changes.GatewayBody(simulator, token, $"Cold {i}")), retryable: true))
                         await Task.Delay(100);
+                    if (Interlocked.Increment(ref done) == checkpoint)
+                        atCheckpoint = (checkpoint, Rss(host.Process.Id, "VmRSS"), Rss(host.Process.Id, "RssAnon"), Rss(host.Process.Id, "RssFile") + Rss(host.Process.Id, "RssShmem"));
                 }
             }));
             var elapsed = Stopwatch.GetElapsedTime(load);
@@ -62,6 +75,8 @@ internal static class ColdHostPhase
             return new ColdHostResult(serverGc, startups, requests, elapsed, peak, final)
             {
                 FinalSplit = (Rss(host.Process.Id, "RssAnon"), Rss(host.Process.Id, "RssFile") + Rss(host.Process.Id, "RssShmem")),
+                AtCheckpoint = atCheckpoint,
+                Tokens = tokens.Count,
             };
         }
     }

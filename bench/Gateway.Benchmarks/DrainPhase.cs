@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.Tests.Support;
@@ -9,36 +9,42 @@ using DatoCmsSimulator;
 namespace AccessTokenGateway.Benchmarks;
 
 internal sealed record DrainResult(
-    string Who, int Changes, int Limit, TimeSpan Wall, TimeSpan TheoreticalMinimum, int Requests, int RateLimited,
+    string Who, int Changes, int Limit, TimeSpan Wall, TimeSpan Floor, int Requests, int Puts, int RateLimited,
     int Applied, int Lost, int Poisoned, int AuditedApplied, bool Completed)
 {
-    public double Ratio => Wall / TheoreticalMinimum;
+    public double Ratio => Wall / Floor;
+    public double RequestsPerChange => (double)Requests / Changes;
+    public double PutShare => Requests == 0 ? 0 : (double)Puts / Requests;
     public double RateLimitedShare => Requests == 0 ? 0 : (double)RateLimited / Requests;
     /// <summary>Audited outcomes other than applied (attempts that failed and were retried), by code.</summary>
     public string OtherOutcomes { get; init; } = "";
     /// <summary>Where the time went, from DatoCMS's side.</summary>
     public string Timeline { get; init; } = "";
+    /// <summary>DatoCMS's requests by kind: single reads, lists, PUTs.</summary>
+    public string Mix { get; init; } = "";
 }
 
 /// <summary>
-/// 1,000 queued changes (each a real rename, spread over the simulator's editable tokens) against a DatoCMS limited to
-/// L requests per 3 s. Each change costs two requests (the gateway reads before it writes), so the floor is
-/// 2 × changes / L × 3 s. The same changes by a naive client that only waits out 429s make the baseline.
+/// Changes against a DatoCMS limited to L requests per 3 s, measured against the real floor: one request per change that
+/// needs a PUT, so N changes take at least N × 3 s ÷ L. Through the gateway (queued, or over HTTP to one token), and by
+/// the official DatoCMS client sending the same PUTs straight to DatoCMS, 20 in flight, waiting out 429s as it does.
 /// </summary>
 internal static class DrainPhase
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
 
-    /// <summary>The queue listener's most concurrent changes (host.json: batchSize 8 + newBatchThreshold 4); the naive client gets as many.</summary>
-    public const int Concurrency = 12;
+    /// <summary>The official client's updates in flight (the anchor the issue measured).</summary>
+    public const int ClientInFlight = 20;
+
+    /// <summary>The first id of the tokens the drains change, one token per change ("10000", "10001", …).</summary>
+    private const int FirstTokenId = 10_000;
 
     public static async Task<DrainResult> ThroughGatewayAsync(InProcessGateway gateway, SimulatorServer simulator, AzuriteProcess storage, int changes, int limit)
     {
-        await PrepareAsync(simulator, limit);
+        var sent = await PrepareAsync(simulator, limit, DistinctTokens(changes));
         var changeQueue = storage.Queue(QueueNames.Changes);
-        var sent = Plan(changes);
         var messages = sent.Select(c => Changes.GatewayBody(simulator, c.Token, c.Name)).ToList();
-        var minimum = Window * (2.0 * changes / limit);
+        var floor = Floor(changes, limit);
 
         var appliedOutcomes = new ConcurrentDictionary<string, bool>();
         var otherOutcomes = new ConcurrentDictionary<string, int>();
@@ -54,84 +60,137 @@ internal static class DrainPhase
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, ct) => await changeQueue.SendMessageAsync(m, ct));
         Interlocked.Add(ref gateway.ChangesServed, changes);
-        var deadline = minimum * 3 + TimeSpan.FromSeconds(60);
-        var completed = false;
-        while (Stopwatch.GetElapsedTime(started) < deadline)
-        {
-            // Cheap on purpose (no parsing): the benchmark shares the machine's two cores with what it measures.
-            if (simulator.State.Requests.Count(r => r.Method == "PUT" && r.Status == 200) >= changes) { completed = true; break; }
-            await Task.Delay(100);
-        }
+        var completed = await UntilAppliedAsync(simulator, changes, floor * 3 + TimeSpan.FromSeconds(60));
         var wall = Stopwatch.GetElapsedTime(started);
         if (!completed) await Task.Delay(TimeSpan.FromSeconds(10));   // let anything in flight land before counting
 
         var applied = AppliedNames(simulator).Intersect(sent.Select(c => c.Name)).Count();
         var poisoned = (int)(await storage.Queue(QueueNames.ChangesPoison).GetPropertiesAsync()).Value.ApproximateMessagesCount;
         gateway.Audit.Written = null;
-        var requests = simulator.State.Requests;
-        return new DrainResult("gateway (queue path)", changes, limit, wall, minimum, meters.Requests, meters.RateLimited,
-            applied, changes - applied - poisoned, poisoned, appliedOutcomes.Count, completed)
+        // Requests and 429s as the gateway's meter counts them (an operator's dashboard); the mix as DatoCMS saw it.
+        return Result("gateway (queue path)", simulator, changes, limit, wall, floor, applied, changes - applied - poisoned, poisoned, appliedOutcomes.Count, completed) with
         {
+            Requests = meters.Requests,
+            RateLimited = meters.RateLimited,
             OtherOutcomes = string.Join(", ", otherOutcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} ×{o.Value}")),
-            Timeline = Timeline(requests, startedAt, limit),
+            Timeline = Timeline(simulator.State.Requests, startedAt, limit),
         };
     }
 
-    public static async Task<DrainResult> NaiveAsync(SimulatorServer simulator, int changes, int limit)
+    /// <summary><paramref name="changes"/> updates of one token over HTTP, <paramref name="inFlight"/> callers at once.</summary>
+    public static async Task<DrainResult> OneTokenThroughGatewayAsync(InProcessGateway gateway, SimulatorServer simulator, int changes, int limit, int inFlight)
     {
-        await PrepareAsync(simulator, limit);
-        var sent = Plan(changes);
+        var sent = await PrepareAsync(simulator, limit, OneToken(changes));
         var work = new ConcurrentQueue<(string Token, string Name)>(sent);
-        var minimum = Window * (2.0 * changes / limit);
-        using var client = Changes.DirectClient(simulator.BaseUrl);
-
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
         {
             while (work.TryDequeue(out var change))
             {
-                await SendWaitingOut429Async(() => Changes.DirectGet(change.Token));
-                await SendWaitingOut429Async(() => Changes.DirectPut(simulator, change.Token, change.Name));
+                while (!await Changes.SendAsync(gateway.Client, Changes.GatewayPut(change.Token, Changes.GatewayBody(simulator, change.Token, change.Name)), retryable: true))
+                    await Task.Delay(100);
             }
         }));
         var wall = Stopwatch.GetElapsedTime(started);
-
+        Interlocked.Add(ref gateway.ChangesServed, changes);
         var applied = AppliedNames(simulator).Intersect(sent.Select(c => c.Name)).Count();
-        var requests = simulator.State.Requests;
-        return new DrainResult("naive client (waits out 429s)", changes, limit, wall, minimum, requests.Count, requests.Count(r => r.Status == 429),
-            applied, changes - applied, 0, 0, applied == changes);
-
-        async Task SendWaitingOut429Async(Func<HttpRequestMessage> request)
-        {
-            while (true)
-            {
-                using var response = await client.SendAsync(request());
-                await response.Content.ReadAsByteArrayAsync();
-                if (response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    response.EnsureSuccessStatusCode();
-                    return;
-                }
-                var reset = response.Headers.TryGetValues("X-RateLimit-Reset", out var values) && int.TryParse(values.First(), out var s) ? s : 3;
-                await Task.Delay(TimeSpan.FromSeconds(reset));
-            }
-        }
+        return Result("gateway (HTTP, one token)", simulator, changes, limit, wall, Floor(changes, limit), applied, changes - applied, 0, applied, applied == changes);
     }
 
-    /// <summary>A fresh DatoCMS (seed data, empty request log, a new window) limited to <paramref name="limit"/> per 3 s.</summary>
-    /// <remarks>
-    /// The queues are not emptied: the drain runs first on a fresh Azurite. Azurite sweeps deleted messages every
-    /// minute in time quadratic in their number, and stalls for tens of seconds after a mass delete (measured), which
-    /// would be Azurite's cost, not the gateway's.
-    /// </remarks>
-    private static async Task PrepareAsync(SimulatorServer simulator, int limit)
+    /// <summary>The official client: the same changes' PUTs straight to DatoCMS, 20 in flight; no read, no pacing, 429s waited out.</summary>
+    public static Task<DrainResult> OfficialClientAsync(SimulatorServer simulator, int changes, int limit, bool oneToken = false) =>
+        OfficialClientAsync(simulator, changes, limit, oneToken ? OneToken(changes) : DistinctTokens(changes), oneToken ? "official client (one token)" : "official client");
+
+    private static async Task<DrainResult> OfficialClientAsync(SimulatorServer simulator, int changes, int limit, List<(string Token, string Name)> plan, string who)
+    {
+        var sent = await PrepareAsync(simulator, limit, plan);
+        var input = new JsonArray([.. sent.Select(c =>
+        {
+            var state = Changes.StateFor(simulator, c.Token, c.Name);
+            return (JsonNode)new JsonObject
+            {
+                ["id"] = c.Token, ["name"] = c.Name, ["can_access_cda"] = state.CanAccessCda, ["can_access_cda_preview"] = state.CanAccessCdaPreview,
+                ["can_access_cma"] = state.CanAccessCma, ["role_id"] = state.RoleId,
+            };
+        })]);
+        var script = Path.Combine(RepoPaths.Root, "bench", "Gateway.Benchmarks", "official-client-drain.mjs");
+        var start = new ProcessStartInfo("node")
+        {
+            ArgumentList = { script, simulator.BaseUrl.ToString(), Changes.CmaToken, ClientInFlight.ToString(CultureInfo.InvariantCulture) },
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        using var node = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var errors = node.StandardError.ReadToEndAsync();
+        await node.StandardInput.WriteAsync(input.ToJsonString());
+        node.StandardInput.Close();
+        var output = await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        if (node.ExitCode != 0 || JsonNode.Parse(output) is not JsonObject summary)
+            throw new InvalidOperationException($"The official client's drain failed ({node.ExitCode}): {output} {await errors}");
+        var wall = TimeSpan.FromMilliseconds(summary["wall_ms"]!.GetValue<double>());
+        var applied = AppliedNames(simulator).Intersect(sent.Select(c => c.Name)).Count();
+        return Result(who, simulator, changes, limit, wall, Floor(changes, limit), applied, changes - applied, 0, 0, applied == changes);
+    }
+
+    private static TimeSpan Floor(int changes, int limit) => Window * ((double)changes / limit);
+
+    private static DrainResult Result(string who, SimulatorServer simulator, int changes, int limit, TimeSpan wall, TimeSpan floor,
+        int applied, int lost, int poisoned, int audited, bool completed)
+    {
+        var requests = simulator.State.Requests;
+        var lists = requests.Count(r => r.Method == "GET" && r.Path.TrimEnd('/') == "/access_tokens");
+        var gets = requests.Count(r => r.Method == "GET") - lists;
+        return new DrainResult(who, changes, limit, wall, floor, requests.Count, requests.Count(r => r.Method == "PUT"), requests.Count(r => r.Status == 429),
+            applied, lost, poisoned, audited, completed)
+        {
+            Mix = $"{requests.Count(r => r.Method == "PUT"):N0} PUTs, {lists:N0} lists, {gets:N0} single GETs",
+        };
+    }
+
+    private static async Task<bool> UntilAppliedAsync(SimulatorServer simulator, int changes, TimeSpan deadline)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < deadline)
+        {
+            // Cheap on purpose (no parsing): the benchmark shares the machine's two cores with what it measures.
+            if (simulator.State.Requests.Count(r => r.Method == "PUT" && r.Status == 200) >= changes) return true;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A fresh DatoCMS (seed data and the tokens the plan changes, an empty request log, a new window) limited to
+    /// <paramref name="limit"/> per 3 s; the burst arrives at a quiet gateway, once the last window of the phase before has passed.
+    /// </summary>
+    private static async Task<List<(string Token, string Name)>> PrepareAsync(SimulatorServer simulator, int limit, List<(string Token, string Name)> plan)
     {
         simulator.State.Options.RateLimitPerWindow = limit;
         simulator.State.Options.RateLimitWindow = Window;
         simulator.State.Reset();
-        // The burst arrives at a quiet gateway: the last window of the phase before has passed.
+        AddTokens(simulator, plan.Select(c => c.Token).Distinct());
         await Task.Delay(Window);
+        return plan;
     }
+
+    /// <summary>Editable tokens with these ids (role Viewer), beside the seed's.</summary>
+    public static void AddTokens(SimulatorServer simulator, IEnumerable<string> ids)
+    {
+        foreach (var id in ids)
+            if (simulator.State.GetToken(id) is null)
+                simulator.State.SetToken(new AccessTokenState(id, "Drain token " + id, Seed.SecretFor(id), null, true, false, false, Seed.ViewerRoleId));
+    }
+
+    /// <summary>Ids of <paramref name="count"/> distinct editable tokens the drains add to DatoCMS.</summary>
+    public static IReadOnlyList<string> TokenIds(int count) =>
+        [.. Enumerable.Range(FirstTokenId, count).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
+    private static List<(string Token, string Name)> DistinctTokens(int changes) =>
+        [.. TokenIds(changes).Select((id, i) => (id, $"Drain {i:0000}"))];
+
+    private static List<(string Token, string Name)> OneToken(int changes) =>
+        [.. Enumerable.Range(0, changes).Select(i => (Seed.EditableTokenId, $"One token {i:0000}"))];
 
     /// <summary>
     /// DatoCMS's view of the drain: the wait before its first request, its fixed windows (as the simulator counts
@@ -151,12 +210,9 @@ internal static class DrainPhase
         var last = requests.Max(r => r.ReceivedAt);
         return $"first request {(first - startedAt).TotalSeconds:0.0} s after the first enqueue; {windows.Count} windows " +
                $"({windows.Count(w => w.Count == limit)} full, the emptiest {windows.Min(w => w.Count)}); " +
-               $"idle between windows {gaps.Average():0} ms on average, {gaps.Max():0} ms at most (the longest likely Azurite's once-a-minute sweep of deleted messages, seen to stall it for seconds; other work shares the cores); " +
+               $"idle between windows {gaps.Average():0} ms on average, {gaps.Max():0} ms at most; " +
                $"last window {(last - windows[^1].Start).TotalSeconds:0.0} s";
     }
-
-    private static List<(string Token, string Name)> Plan(int changes) =>
-        [.. Enumerable.Range(0, changes).Select(i => (Seed.EditableTokenIds[i % Seed.EditableTokenIds.Count], $"Drain {i:0000}"))];
 
     private static IEnumerable<string> AppliedNames(SimulatorServer simulator) =>
         simulator.State.Requests.Where(r => r.Method == "PUT" && r.Status == 200)

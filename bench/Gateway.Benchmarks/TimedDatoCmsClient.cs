@@ -13,6 +13,9 @@ internal sealed class TimedDatoCmsClient(IDatoCmsClient inner) : IDatoCmsClient
     public Task<DatoCmsReply> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken) =>
         TimeAsync(() => inner.GetAccessTokenAsync(id, bearerToken, cancellationToken));
 
+    public Task<DatoCmsReply> ListAccessTokensAsync(string bearerToken, IReadOnlySet<string>? only, CancellationToken cancellationToken) =>
+        TimeAsync(() => inner.ListAccessTokensAsync(bearerToken, only, cancellationToken));
+
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken) =>
         TimeAsync(() => inner.UpdateAccessTokenAsync(id, state, bearerToken, cancellationToken));
 

@@ -29,7 +29,8 @@ public sealed class ChangePipeline(
     AuditTrail audit,
     GrantLedger grants,
     TimeProvider time,
-    ILogger<ChangePipeline> logger)
+    ILogger<ChangePipeline> logger,
+    ReadCoalescer? reads = null)
 {
     public async Task<ChangeResult> SubmitAsync(ChangeRequest request, CancellationToken cancellationToken)
     {
@@ -83,7 +84,7 @@ public sealed class ChangePipeline(
 
         try
         {
-            var session = await DatoCmsSession.OpenAsync(datoCms, cmaToken, cancellationToken).ConfigureAwait(false);
+            using var session = await DatoCmsSession.OpenAsync(datoCms, cmaToken, reads, cancellationToken).ConfigureAwait(false);
             await using var tokenLock = await locks.AcquireAsync(change.TokenId, cancellationToken).ConfigureAwait(false);
             var planned = await PlanAsync(trace, session, cancellationToken).ConfigureAwait(false);
             return planned.Outcome is null ? await ApplyAsync(planned.Trace, session, cancellationToken).ConfigureAwait(false) : planned;

@@ -17,17 +17,24 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
     internal static readonly MediaTypeHeaderValue JsonApiContentType = new("application/vnd.api+json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private readonly string? _environment = string.IsNullOrWhiteSpace(options.Value.Environment) ? null : options.Value.Environment;
+    private readonly int _maxListBytes = options.Value.MaxTokenListBytes;
 
     public Task<DatoCmsReply> GetAccessTokenAsync(string id, string bearerToken, CancellationToken cancellationToken)
     {
         var request = NewRequest(HttpMethod.Get, AccessTokenPath(id), bearerToken);
-        return SendAsync(request, bearerToken, asDocument: false, cancellationToken);
+        return SendAsync(request, bearerToken, Expected.Token, cancellationToken);
     }
 
     public Task<DatoCmsReply> ReadDocumentAsync(string path, string bearerToken, CancellationToken cancellationToken)
     {
         var request = NewRequest(HttpMethod.Get, path, bearerToken);
-        return SendAsync(request, bearerToken, asDocument: true, cancellationToken);
+        return SendAsync(request, bearerToken, Expected.Document, cancellationToken);
+    }
+
+    public Task<DatoCmsReply> ListAccessTokensAsync(string bearerToken, IReadOnlySet<string>? only, CancellationToken cancellationToken)
+    {
+        var request = NewRequest(HttpMethod.Get, "access_tokens", bearerToken);
+        return SendAsync(request, bearerToken, Expected.List, cancellationToken, only);
     }
 
     public Task<DatoCmsReply> UpdateAccessTokenAsync(string id, TokenState state, string bearerToken, CancellationToken cancellationToken)
@@ -35,7 +42,7 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         var request = NewRequest(HttpMethod.Put, AccessTokenPath(id), bearerToken);
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(TokenJson.UpdateDocument(id, state)));
         request.Content.Headers.ContentType = JsonApiContentType;
-        return SendAsync(request, bearerToken, asDocument: false, cancellationToken);
+        return SendAsync(request, bearerToken, Expected.Token, cancellationToken);
     }
 
     private static string AccessTokenPath(string id) => "access_tokens/" + Uri.EscapeDataString(id);
@@ -51,14 +58,16 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
         return request;
     }
 
-    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, bool asDocument, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> SendAsync(HttpRequestMessage request, string bearerToken, Expected expected, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
     {
         using (request)
         {
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                // The list's body is read here, within its bound; a single token's is small and read by the client.
+                var completion = expected == Expected.List ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
+                response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             }
             catch (RateLimitWaitTooLongException ex)
             {
@@ -77,22 +86,41 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
 
             using (response)
             {
-                return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, asDocument, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await ReadAsync(response, AttemptCounter.Of(request), bearerToken, expected, only, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // The connection broke while the list's body was being read.
+                    return new DatoCmsReply(DatoCmsReplyKind.NoAnswer, AttemptCounter.Of(request), "DatoCMS's answer broke off: " + ex.GetType().Name);
+                }
             }
         }
     }
 
-    private static async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, bool asDocument, CancellationToken cancellationToken)
+    private async Task<DatoCmsReply> ReadAsync(HttpResponseMessage response, int attempts, string bearerToken, Expected expected, IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        if (expected == Expected.List && response.IsSuccessStatusCode)
+        {
+            var listBody = await ReadBoundedAsync(response.Content, _maxListBytes, cancellationToken).ConfigureAwait(false);
+            var list = listBody is null ? null : AccessTokenList.TryRead(listBody, bearerToken, only);
+            // A success without a usable list (too large, not a list, an id twice): Status says DatoCMS answered, Tokens is null.
+            return list is { } read
+                ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Tokens = read.Tokens, ListedCount = read.Count }
+                : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, listBody is null
+                    ? $"DatoCMS's token list is larger than DatoCms:MaxTokenListBytes ({_maxListBytes:N0} bytes)."
+                    : $"DatoCMS answered {status} with a body that is not a list of access_token resources.") { Status = status, RequestId = requestId };
+        }
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
 
         if (response.IsSuccessStatusCode)
         {
             JsonObject? document = null;
             try { document = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
-            if (asDocument)
+            if (expected == Expected.Document)
                 return document is not null && document["data"] is JsonObject or JsonArray
                     ? new DatoCmsReply(DatoCmsReplyKind.Ok, attempts, "ok") { Status = status, RequestId = requestId, Document = SecretAttributes.Nulled(document) }
                     : new DatoCmsReply(DatoCmsReplyKind.NoAnswer, attempts, $"DatoCMS answered {status} with a body that is not a JSON:API document.") { Status = status, RequestId = requestId };
@@ -116,4 +144,23 @@ public sealed class DatoCmsClient(HttpClient http, IOptions<DatoCmsOptions> opti
             _ => reply,
         };
     }
+
+    /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > max) return null;
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>What a successful answer must hold: one token, any JSON:API document (a read route's), or the token list.</summary>
+    private enum Expected { Token, Document, List }
 }

@@ -54,6 +54,13 @@ public sealed class DatoCmsOptions
     [Range(1, 1_000)]
     public int PacingBurst { get; set; } = 4;
 
+    /// <summary>
+    /// The largest <c>GET /access_tokens</c> answer read (DatoCMS answers every token of the project in one document). A
+    /// larger one is not read: the changes waiting on it read their tokens one by one instead.
+    /// </summary>
+    [Range(64 * 1024, 64 * 1024 * 1024)]
+    public int MaxTokenListBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Share of failed attempts (5xx, time-outs, dropped connections) in the sampling period that opens the circuit.</summary>
     [Range(0.01, 1.0)]
     public double CircuitBreakerFailureRatio { get; set; } = 0.8;

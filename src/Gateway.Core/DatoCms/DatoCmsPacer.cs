@@ -68,6 +68,17 @@ public sealed class DatoCmsPacer
     /// <summary>Requests refused because their slot lay beyond what the call could wait.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
+    /// <summary>The slot a request asking now would get, reserving nothing: after every slot already promised.</summary>
+    public DateTimeOffset NextFree()
+    {
+        lock (_gate)
+        {
+            var now = Time.GetUtcNow();
+            var at = Max(Max(now, _tat - _window / _limit * (_burst - 1)), _lastSlot);
+            return _sent + _spilled + _foreign >= _limit ? Max(_windowEnd, now) : at;
+        }
+    }
+
     /// <summary>Waits for a slot: a read may wait half of <see cref="DatoCmsOptions.MaxRateLimitWait"/>, a write all of it, neither past <paramref name="deadline"/>.</summary>
     /// <exception cref="RateLimitWaitTooLongException">The slot lies further away than the request may wait.</exception>
     public async ValueTask<PacerSlot> AcquireAsync(bool isRead, DateTimeOffset deadline, CancellationToken cancellationToken)

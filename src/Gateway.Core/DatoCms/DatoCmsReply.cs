@@ -12,6 +12,10 @@ public sealed record DatoCmsReply(DatoCmsReplyKind Kind, int Attempts, string De
     public AccessTokenResource? Token { get; init; }
     /// <summary>The document of a read (<see cref="IDatoCmsClient.ReadDocumentAsync"/>), every secret <c>token</c> attribute null.</summary>
     public System.Text.Json.Nodes.JsonObject? Document { get; init; }
+    /// <summary>The tokens asked for that the list holds, by id, when a list call's <see cref="Kind"/> is <see cref="DatoCmsReplyKind.Ok"/>.</summary>
+    public IReadOnlyDictionary<string, AccessTokenResource>? Tokens { get; init; }
+    /// <summary>How many tokens the list held (all of the project's), when it was read.</summary>
+    public int? ListedCount { get; init; }
     /// <summary>DatoCMS's error document, when it sent one.</summary>
     public UpstreamError? Error { get; init; }
     /// <summary>When DatoCMS's rate limit lets the next request through, if it said.</summary>

@@ -42,6 +42,7 @@ public static class DatoCmsServiceCollectionExtensions
         services.Configure<TelemetryOptions>(o => o.SeverityProvider = args =>
             args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information ? ResilienceEventSeverity.Debug : args.Event.Severity);
         services.TryAddSingleton(sp => new DatoCmsPacer(sp.GetRequiredService<IOptions<DatoCmsOptions>>().Value, sp.GetRequiredKeyedService<TimeProvider>(ClockKey)));
+        services.TryAddSingleton<ReadCoalescer>();
         services.TryAddTransient<PacingHandler>();
         services.TryAddTransient<AttemptCountingHandler>();
         services.TryAddSingleton(sp => new DatoCmsAnswers(sp.GetRequiredKeyedService<TimeProvider>(ClockKey)));

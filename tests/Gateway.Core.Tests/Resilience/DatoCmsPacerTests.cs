@@ -135,6 +135,24 @@ public sealed class DatoCmsPacerTests
     }
 
     [Fact]
+    public void A_429_that_carries_only_X_RateLimit_headers_and_no_Retry_After_holds_requests_for_its_reset()
+    {
+        // DatoCMS's own 429 says when in X-RateLimit-Reset; nothing may depend on a Retry-After it does not send.
+        var (pacer, time) = NewPacer(limit: 60, windowSeconds: 3, burst: 4);
+        var first = Reserve(pacer);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        using var answer = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        answer.Headers.Add("X-RateLimit-Limit", "30");
+        answer.Headers.Add("X-RateLimit-Remaining", "0");
+        answer.Headers.Add("X-RateLimit-Reset", "2");
+
+        pacer.Observe(first, answer);
+
+        Assert.Equal([2000], WaitsInMs(pacer, 1));
+        Assert.Equal((30, 1L), (pacer.Limit, pacer.RateLimited));
+    }
+
+    [Fact]
     public void A_slot_beyond_the_allowed_wait_is_refused_with_its_retry_after_and_reserves_nothing()
     {
         var (pacer, time) = NewPacer(limit: 60, windowSeconds: 3, burst: 4);

@@ -28,7 +28,8 @@ public sealed class PacingTests(AzuriteFixture storage) : IAsyncLifetime
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.DoesNotContain(gateway.Simulator.State.Requests, r => r.Status == 429);
-        Assert.Equal((10, 10), (gateway.Simulator.Count("GET"), gateway.Simulator.Count("PUT")));   // nothing had to be retried
+        Assert.Equal(10, gateway.Simulator.Count("PUT"));                                             // nothing had to be retried
+        Assert.InRange(gateway.Simulator.Count("GET"), 1, 10);                                       // reads, some of them shared lists
         Assert.All(tokens, id => Assert.Equal("Paced " + id, gateway.Simulator.State.GetToken(id)!.Name));
         foreach (var response in responses) Assert.Equal("applied", (await gateway.OutcomeAsync(response)).Outcome());
     }
@@ -65,7 +66,8 @@ public sealed class PacingTests(AzuriteFixture storage) : IAsyncLifetime
             o.Settings["DatoCms:RateLimitPerWindow"] = "2";
             o.Settings["DatoCms:MaxRateLimitWait"] = "00:00:02";
         });
-        var tokens = Seed.BulkTokenIds.Take(12).ToList();
+        // 20 changes at 2 requests per second need 10 s even at one request each (reads shared in lists): callers wait 2 s at most.
+        var tokens = Seed.BulkTokenIds.ToList();
 
         var responses = await Task.WhenAll(tokens.Select(id => gateway.PutAsync(id, ResilienceAudit.Rename(gateway.Simulator, id, "Burst " + id))));
 

@@ -1,0 +1,220 @@
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenGateway.DatoCms;
+
+/// <summary>
+/// Serves the reads of several changes with one <c>GET /access_tokens</c>, so that under a burst DatoCMS's budget goes
+/// to the <c>PUT</c>s. Every caller already holds its token's lock, and a read joins only a list that has not been sent
+/// yet: the list is taken after every one of its readers' locks was held, so it is as fresh for each as its own
+/// <c>GET /access_tokens/:id</c> would be (docs/resilience.md says why, and what it means for writers outside the gateway).
+/// <list type="bullet">
+/// <item>One list at a time. The next is sent once the readers of the one before have moved on (to their <c>PUT</c>, or
+/// to their end) and the pacer has a free slot; readers arriving meanwhile join it. So a burst's reads gather into few
+/// lists while its <c>PUT</c>s keep the window full, and the pacer counts the list like any request.</item>
+/// <item>A read alone is the token's own <c>GET</c>, as without coalescing. So is every read of a list that came back
+/// unusable (larger than <see cref="DatoCmsOptions.MaxTokenListBytes"/>, not a list).</item>
+/// <item>A token missing from the list gets DatoCMS's 404 for it, as its own <c>GET</c> would; a list DatoCMS refused or
+/// failed on gives each reader that same reply (a 401 each reader's session answers by refreshing the CMA token once).</item>
+/// <item>A reader that gives up (its cancellation) leaves the others waiting for the list, which runs on.</item>
+/// </list>
+/// </summary>
+public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOptions<DatoCmsOptions> options)
+{
+    private readonly Lock _gate = new();
+    // The batch readers join, per CMA token (readers with another bearer cannot share its answer).
+    private readonly Dictionary<string, Batch> _open = new(StringComparer.Ordinal);
+    // The last batch begun: the next one is sent after it has been answered.
+    private Task _last = Task.CompletedTask;
+    // Readers answered who have not yet moved on to their PUT or their end; signalled when none are left.
+    private int _planning;
+    private TaskCompletionSource _planned = Completed();
+    private readonly TimeSpan _mayHold = options.Value.MaxRateLimitWait / 2;
+    private readonly TimeSpan _window = options.Value.RateLimitWindow;
+
+    /// <summary>Lists sent, and reads they served (for tests and the benchmark).</summary>
+    public long Lists => Interlocked.Read(ref _lists);
+    public long ListedReads => Interlocked.Read(ref _listedReads);
+    private long _lists, _listedReads;
+    // Tokens the last list held (0 until one is read), and how many of them one reader may cost to read.
+    private int _listedCount;
+    private const int TokensPerReader = 50;
+
+    /// <summary>
+    /// The token as DatoCMS has it, from a list or its own <c>GET</c>. The caller must tell <see cref="MovedOn"/> once
+    /// it has gone on from this answer, so the next list is not held up for it.
+    /// </summary>
+    public async Task<DatoCmsReply> ReadAsync(string tokenId, string bearerToken, CancellationToken cancellationToken)
+    {
+        var reader = new Reader(tokenId);
+        Batch? begun = null;
+        Task previous = Task.CompletedTask;
+        lock (_gate)
+        {
+            if (!_open.TryGetValue(bearerToken, out var batch))
+            {
+                begun = batch = new Batch(bearerToken);
+                _open[bearerToken] = batch;
+                previous = _last;
+                _last = batch.Done.Task;
+            }
+            batch.Readers.Add(reader);
+        }
+        // The first reader starts the batch; with nothing before it, it is sent at once, this reader alone in it.
+        if (begun is not null) _ = SendWhenDueAsync(begun, previous);
+        try
+        {
+            return await reader.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Counted among the readers when its batch is answered; it will never move on, so it does then.
+            _ = reader.Reply.Task.ContinueWith(_ => MovedOn(), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    /// <summary>A reader answered by <see cref="ReadAsync"/> has moved on (to its write, or to its end); once per answer.</summary>
+    public void MovedOn()
+    {
+        TaskCompletionSource? done = null;
+        lock (_gate)
+        {
+            if (_planning > 0 && --_planning == 0) done = _planned;
+        }
+        done?.TrySetResult();
+    }
+
+    private async Task SendWhenDueAsync(Batch batch, Task previous)
+    {
+        List<Reader> readers = [];
+        try
+        {
+            await previous.ConfigureAwait(false);
+            await WhenDueAsync().ConfigureAwait(false);
+            Batch? rest = null;
+            Task restAfter = Task.CompletedTask;
+            lock (_gate)
+            {
+                _open.Remove(batch.Bearer);
+                // No more readers than the pacer can give a PUT slot within the longest a write may wait: the others
+                // stay for the next list, which is sent once these have moved on.
+                var most = MostReaders();
+                readers = batch.Readers.Count <= most ? batch.Readers : batch.Readers[..most];
+                if (readers.Count < batch.Readers.Count)
+                {
+                    rest = new Batch(batch.Bearer);
+                    rest.Readers.AddRange(batch.Readers[most..]);
+                    _open[batch.Bearer] = rest;
+                    restAfter = _last;
+                    _last = rest.Done.Task;
+                }
+            }
+            if (rest is not null) _ = SendWhenDueAsync(rest, restAfter);
+            // No reader's cancellation reaches the call: it serves them all. DatoCMS's deadlines bound it.
+            var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _planning += readers.Count;
+            }
+            foreach (var reader in readers) reader.Reply.TrySetResult(replies[reader.TokenId]);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                if (_open.TryGetValue(batch.Bearer, out var open) && open == batch) _open.Remove(batch.Bearer);
+            }
+            foreach (var reader in readers.Count == 0 ? batch.Readers : readers) reader.Reply.TrySetException(ex);
+        }
+        finally
+        {
+            batch.Done.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Readers one list may serve: the PUTs DatoCMS's limit lets through in the longest a write may wait less one window
+    /// (the list may go at a window's start and its PUTs fill the window after it), less a fifth for margin.
+    /// </summary>
+    private int MostReaders() =>
+        (int)Math.Max(2, pacer.Limit * (_mayHold * 2 - _window).Ticks * 4 / (_window.Ticks * 5));
+
+    /// <summary>
+    /// Until the readers of the last list have moved on and the pacer's next slot has come, or the longest a read may
+    /// wait on the rate limit has passed (then the list goes, and the pacer decides as for any read).
+    /// </summary>
+    private async Task WhenDueAsync()
+    {
+        var time = pacer.Time;
+        var until = time.GetUtcNow() + _mayHold;
+        Task planned;
+        lock (_gate) planned = _planning == 0 ? Task.CompletedTask : _planned.Task;
+        try
+        {
+            await planned.WaitAsync(_mayHold, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return;
+        }
+        while (pacer.NextFree() is var free && time.GetUtcNow() is var now && free > now && now < until)
+            await Task.Delay((free < until ? free : until) - now, time).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyDictionary<string, DatoCmsReply>> ReadAllAsync(List<string> ids, string bearer)
+    {
+        // A list costs one request, but reading it costs in proportion to the project's tokens: it serves a few readers
+        // only when the project is small, many whatever its size (the last list said how many tokens it holds).
+        if (ids.Count > 1 && Volatile.Read(ref _listedCount) <= ids.Count * TokensPerReader)
+        {
+            var list = await client.ListAccessTokensAsync(bearer, ids.ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _lists);
+            if (list.ListedCount is { } listed) Volatile.Write(ref _listedCount, listed);
+            if (list.Kind == DatoCmsReplyKind.Ok && list.Tokens is { } tokens)
+            {
+                Interlocked.Add(ref _listedReads, ids.Count);
+                return ids.ToDictionary(id => id, id => tokens.TryGetValue(id, out var token)
+                    ? list with { Tokens = null, ListedCount = null, Token = token }
+                    : NotFound(list, id), StringComparer.Ordinal);
+            }
+            // DatoCMS refused or failed: each reader has the reply its own GET would most likely have had.
+            if (list.Kind != DatoCmsReplyKind.NoAnswer || list.Status is not (>= 200 and < 300))
+                return ids.ToDictionary(id => id, _ => list, StringComparer.Ordinal);
+            // A success without a usable list: each token is read on its own.
+        }
+        var reads = await Task.WhenAll(ids.Select(id => client.GetAccessTokenAsync(id, bearer, CancellationToken.None))).ConfigureAwait(false);
+        return ids.Zip(reads).ToDictionary(x => x.First, x => x.Second, StringComparer.Ordinal);
+    }
+
+    /// <summary>What DatoCMS answers a <c>GET</c> of a token it does not have (deleted, or never there).</summary>
+    private static DatoCmsReply NotFound(DatoCmsReply list, string id) =>
+        new(DatoCmsReplyKind.Refused, list.Attempts, "DatoCMS answered 404.")
+        {
+            Status = 404,
+            RequestId = list.RequestId,
+            Error = new UpstreamError(404, "NOT_FOUND", new System.Text.Json.Nodes.JsonObject { ["type"] = "access_token", ["id"] = id }, Transient: false),
+        };
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+
+    private sealed class Batch(string bearer)
+    {
+        public string Bearer { get; } = bearer;
+        public List<Reader> Readers { get; } = [];
+        /// <summary>Set once the batch is answered (or failed): the next batch is sent after it.</summary>
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Reader(string tokenId)
+    {
+        public string TokenId { get; } = tokenId;
+        public TaskCompletionSource<DatoCmsReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using AccessTokenGateway.DatoCms;
+using AccessTokenGateway.Tokens;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace AccessTokenGateway.Tests.Resilience;
+
+/// <summary>Reads served by one list: who shares it, what each reader gets, and what never leaks across readers.</summary>
+public sealed class ReadCoalescerTests
+{
+    private const string Bearer = "cma-token";
+    private readonly Mock<IDatoCmsClient> _client = new(MockBehavior.Strict);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TaskCompletionSource<DatoCmsReply> _firstRead = new();
+    private readonly ReadCoalescer _reads;
+
+    public ReadCoalescerTests()
+    {
+        var options = new DatoCmsOptions();
+        _reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
+        // The first read is alone: its own GET, held open so that the reads behind it gather.
+        _client.Setup(c => c.GetAccessTokenAsync("1", Bearer, It.IsAny<CancellationToken>())).Returns(_firstRead.Task);
+    }
+
+    private static JsonObject Resource(string id, string secret = "its-secret") => new()
+    {
+        ["type"] = "access_token", ["id"] = id,
+        ["attributes"] = new JsonObject
+        {
+            ["name"] = "Token " + id, ["token"] = secret, ["can_access_cda"] = true, ["can_access_cda_preview"] = false,
+            ["can_access_cma"] = false, ["hardcoded_type"] = null,
+        },
+        ["relationships"] = new JsonObject { ["role"] = new JsonObject { ["data"] = new JsonObject { ["type"] = "role", ["id"] = "34" } } },
+    };
+
+    private static DatoCmsReply Single(string id) =>
+        new(DatoCmsReplyKind.Ok, 1, "ok") { Status = 200, Token = AccessTokenResource.TryRead(new JsonObject { ["data"] = Resource(id) }) };
+
+    private static DatoCmsReply List(params string[] ids)
+    {
+        var body = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = new JsonArray([.. ids.Select(id => (JsonNode)Resource(id))]) }.ToJsonString());
+        var read = AccessTokenList.TryRead(body, Bearer, ids.ToHashSet())!.Value;
+        return new DatoCmsReply(DatoCmsReplyKind.Ok, 1, "ok") { Status = 200, RequestId = "list-1", Tokens = read.Tokens, ListedCount = read.Count };
+    }
+
+    /// <summary>Reads 2, 3 and 4 while read 1 (alone, its own GET) is answered and then moves on.</summary>
+    private async Task<DatoCmsReply[]> ThreeBehindTheFirstAsync(CancellationToken[]? cancellation = null)
+    {
+        var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var behind = new[] { "2", "3", "4" }.Select((id, i) => _reads.ReadAsync(id, Bearer, cancellation?[i] ?? CancellationToken.None)).ToArray();
+        _firstRead.SetResult(Single("1"));
+        Assert.Equal("1", (await first).Token!.Id);
+        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);   // held until 1 moved on
+        _reads.MovedOn();
+        var answered = new List<DatoCmsReply>();
+        foreach (var read in behind)
+        {
+            try { answered.Add(await read.WaitAsync(TimeSpan.FromSeconds(10))); }
+            catch (OperationCanceledException) { }
+        }
+        return [.. answered];
+    }
+
+    [Fact]
+    public async Task Reads_gathered_behind_a_pending_read_share_one_list_and_a_lone_read_is_its_own_GET()
+    {
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("1", "2", "3", "4", "5"));
+
+        var replies = await ThreeBehindTheFirstAsync();
+
+        Assert.Equal(["2", "3", "4"], replies.Select(r => r.Token!.Id));
+        Assert.All(replies, r => Assert.Equal(DatoCmsReplyKind.Ok, r.Kind));
+        Assert.All(replies, r => Assert.Null(r.Tokens));   // no reader carries the other tokens
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
+        _client.Verify(c => c.GetAccessTokenAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal((1, 3), (_reads.Lists, _reads.ListedReads));
+    }
+
+    [Fact]
+    public async Task A_reader_arriving_while_a_list_is_on_its_way_is_never_served_by_it()
+    {
+        // The list may predate the PUT of the lock's previous holder: only a list sent after the reader held its lock will do.
+        var listOnItsWay = new TaskCompletionSource<DatoCmsReply>();
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).Returns(listOnItsWay.Task);
+        _client.Setup(c => c.GetAccessTokenAsync("4", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("4"));
+        var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var gathered = new[] { "2", "3" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _firstRead.SetResult(Single("1"));
+        await first;
+        _reads.MovedOn();
+        await WaitUntil(() => _reads.Lists == 0 && _client.Invocations.Any(i => i.Method.Name == nameof(IDatoCmsClient.ListAccessTokensAsync)));
+
+        var late = _reads.ReadAsync("4", Bearer, CancellationToken.None);
+        listOnItsWay.SetResult(List("2", "3", "4"));
+        await Task.WhenAll(gathered).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(late.IsCompleted);                       // not from the list that was on its way
+        _reads.MovedOn();
+        _reads.MovedOn();
+        var reply = await late.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("4", reply.Token!.Id);
+        _client.Verify(c => c.GetAccessTokenAsync("4", Bearer, It.IsAny<CancellationToken>()), Times.Once);   // its own read, after its lock
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    /// <summary>Polls a condition the coalescer's own task makes true (bounded; no fixed sleep).</summary>
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 1_000 && !condition(); i++) await Task.Yield();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(1);
+        Assert.True(condition());
+    }
+
+    [Fact]
+    public async Task A_token_missing_from_the_list_gets_DatoCMSs_404_as_its_own_GET_would()
+    {
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "4"));
+
+        var replies = await ThreeBehindTheFirstAsync();
+
+        var missing = replies.Single(r => r.Kind != DatoCmsReplyKind.Ok);
+        Assert.Equal((DatoCmsReplyKind.Refused, 404, "NOT_FOUND", "3"), (missing.Kind, missing.Status, missing.Error!.Code, (string?)missing.Error.Details!["id"]));
+        Assert.False(missing.Error.Transient);
+    }
+
+    [Theory]
+    [InlineData(DatoCmsReplyKind.Unauthorized, 401)]
+    [InlineData(DatoCmsReplyKind.RateLimited, 429)]
+    [InlineData(DatoCmsReplyKind.Failed, 503)]
+    [InlineData(DatoCmsReplyKind.NoAnswer, null)]
+    public async Task A_list_DatoCMS_refused_or_failed_gives_every_reader_that_reply(DatoCmsReplyKind kind, int? status)
+    {
+        var refused = new DatoCmsReply(kind, 1, "no") { Status = status };
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(refused);
+
+        var replies = await ThreeBehindTheFirstAsync();
+
+        Assert.Equal(3, replies.Length);
+        Assert.All(replies, r => Assert.Same(refused, r));
+    }
+
+    [Fact]
+    public async Task A_list_answered_but_unusable_is_replaced_by_each_tokens_own_GET()
+    {
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.NoAnswer, 1, "too large") { Status = 200 });
+        foreach (var id in new[] { "2", "3", "4" })
+            _client.Setup(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single(id));
+
+        var replies = await ThreeBehindTheFirstAsync();
+
+        Assert.Equal(["2", "3", "4"], replies.Select(r => r.Token!.Id));
+    }
+
+    [Fact]
+    public async Task A_reader_that_gives_up_cancels_nothing_for_the_others()
+    {
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("2", "3", "4"));
+        using var givesUp = new CancellationTokenSource();
+        givesUp.Cancel();
+
+        var replies = await ThreeBehindTheFirstAsync([CancellationToken.None, givesUp.Token, CancellationToken.None]);
+
+        Assert.Equal(["2", "4"], replies.Select(r => r.Token!.Id));
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.Is<CancellationToken>(t => !t.CanBeCanceled)), Times.Once);
+    }
+
+    [Fact]
+    public async Task One_list_serves_no_more_readers_than_the_pacer_can_give_a_PUT_slot_in_time_the_rest_wait_for_the_next()
+    {
+        // A write may wait 4 s: a window less, 1 s, is 20 PUTs at 60 per 3 s; a fifth less for margin, 16.
+        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(4) };
+        var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
+        var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List([.. ids]));
+
+        var first = reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var behind = ids.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToList();
+        _firstRead.SetResult(Single("1"));
+        await first;
+        reads.MovedOn();
+        await Task.WhenAll(behind.Take(16)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.All(behind.Skip(16), r => Assert.False(r.IsCompleted));   // held until the 16 move on
+        Assert.Equal(1, reads.Lists);
+        for (var i = 0; i < 16; i++) reads.MovedOn();
+        await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((2, 20), (reads.Lists, reads.ListedReads));
+    }
+
+    [Fact]
+    public async Task Once_a_list_shows_a_large_project_a_few_readers_read_their_own_tokens_rather_than_all_of_them()
+    {
+        // 1,000 tokens for 3 readers: reading the list costs more than the requests it saves.
+        var many = List([.. Enumerable.Range(1, 1_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(many);
+        await ThreeBehindTheFirstAsync();
+        var held = new TaskCompletionSource<DatoCmsReply>();
+        _client.Setup(c => c.GetAccessTokenAsync("5", Bearer, It.IsAny<CancellationToken>())).Returns(held.Task);
+        foreach (var id in new[] { "6", "7" })
+            _client.Setup(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single(id));
+        for (var i = 0; i < 3; i++) _reads.MovedOn();
+
+        var five = _reads.ReadAsync("5", Bearer, CancellationToken.None);
+        var pair = new[] { "6", "7" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        held.SetResult(Single("5"));
+        await five;
+        _reads.MovedOn();
+        var replies = await Task.WhenAll(pair).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["6", "7"], replies.Select(r => r.Token!.Id));
+        _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public void The_list_nulls_every_secret_and_knows_the_bearers_own_token()
+    {
+        var body = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = new JsonArray(Resource("7", "other-secret"), Resource("8", Bearer)) }.ToJsonString());
+
+        var (tokens, count) = AccessTokenList.TryRead(body, Bearer, new HashSet<string> { "7", "8" })!.Value;
+        Assert.Equal(2, count);
+
+        Assert.All(tokens.Values, t => Assert.Null(t.Document["data"]!["attributes"]!["token"]));
+        Assert.DoesNotContain("secret", tokens["7"].Document.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Bearer, tokens["8"].Document.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal((false, true), (tokens["7"].IsTheBearer, tokens["8"].IsTheBearer));
+    }
+
+    [Theory]
+    [InlineData("""{"data":[{"type":"access_token","id":"7","attributes":{"name":"a","can_access_cda":true,"can_access_cda_preview":false,"can_access_cma":false},"relationships":{"role":{"data":{"type":"role","id":"34"}}}},{"type":"access_token","id":"7","attributes":{"name":"b","can_access_cda":true,"can_access_cda_preview":true,"can_access_cma":true},"relationships":{"role":{"data":{"type":"role","id":"35"}}}}]}""")]
+    [InlineData("""{"data":{"type":"access_token","id":"7"}}""")]
+    [InlineData("""{"data":[{"type":"role","id":"7"}]}""")]
+    [InlineData("<html>")]
+    public void A_list_naming_an_id_twice_or_not_a_list_of_tokens_is_not_used(string body) =>
+        Assert.Null(AccessTokenList.TryRead(Encoding.UTF8.GetBytes(body), Bearer, new HashSet<string> { "7" }));
+
+    [Fact]
+    public async Task A_list_larger_than_the_bound_is_not_read_and_says_DatoCMS_answered()
+    {
+        var options = new DatoCmsOptions { BaseUrl = new Uri("http://datocms.test/"), MaxTokenListBytes = 64 * 1024 };
+        var items = new JsonArray([.. Enumerable.Range(1, 1_000).Select(i => (JsonNode)Resource(i.ToString(System.Globalization.CultureInfo.InvariantCulture)))]);
+        var body = new JsonObject { ["data"] = items }.ToJsonString();
+        using var http = new HttpClient(new Answering(body)) { BaseAddress = options.BaseUrl };
+        var client = new DatoCmsClient(http, Options.Create(options));
+
+        var reply = await client.ListAccessTokensAsync(Bearer, new HashSet<string> { "1" }, CancellationToken.None);
+
+        Assert.True(body.Length > options.MaxTokenListBytes);
+        Assert.Equal((DatoCmsReplyKind.NoAnswer, 200), (reply.Kind, reply.Status));
+        Assert.Null(reply.Tokens);
+    }
+
+    /// <summary>Answers every request 200 with <paramref name="body"/>, sent without a length (chunked), as a proxy might.</summary>
+    private sealed class Answering(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body))) });
+    }
+}
