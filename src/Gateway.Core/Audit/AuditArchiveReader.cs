@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.Outcomes;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace AccessTokenGateway.Audit;
 
@@ -17,27 +20,28 @@ public sealed class AuditArchiveReader(BlobContainerClient container)
     public async Task<List<ArchivedRecord>> ReadDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var records = new List<ArchivedRecord>();
-        try
+        await foreach (var record in StreamDaysAsync(from, to, cancellationToken).ConfigureAwait(false)) records.Add(record);
+        return records;
+    }
+
+    /// <summary>
+    /// The same records one at a time, a chain a line at a time: what a reader holds is the line it is at, never a
+    /// day's chains (the reconciler's passes, <see cref="AuditReconciler"/>).
+    /// </summary>
+    public async IAsyncEnumerable<ArchivedRecord> StreamDaysAsync(DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var day = from; day <= to; day = day.AddDays(1))
         {
-            for (var day = from; day <= to; day = day.AddDays(1))
+            foreach (var chain in await Readable(() => ChainsAsync(day, cancellationToken)).ConfigureAwait(false))
             {
-                await foreach (var item in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = AuditArchive.DayPrefix(day) }, cancellationToken).ConfigureAwait(false))
+                using var lines = await Readable(() => OpenAsync(chain, cancellationToken)).ConfigureAwait(false);
+                if (lines is null) continue;
+                while (await Readable(() => lines.ReadLineAsync(cancellationToken).AsTask()).ConfigureAwait(false) is { } line)
                 {
-                    if (!item.Name.EndsWith(AuditArchive.Extension, StringComparison.Ordinal)) continue;
-                    var content = (await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-                    records.AddRange(Parse(content.ToMemory()));
+                    if (TryRead(Encoding.UTF8.GetBytes(line)) is { } record) yield return record;
                 }
             }
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // No archive yet: nothing was ever recorded.
-        }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
-        {
-            throw new DependencyUnavailableException(Dependency.AuditTrail, $"The audit archive could not be read ({ex.GetType().Name}).", ex);
-        }
-        return records;
     }
 
     /// <summary>One page of the records <paramref name="query"/> asks for, newest first, and the cursor of the next page if there is one.</summary>
@@ -67,6 +71,50 @@ public sealed class AuditArchiveReader(BlobContainerClient container)
             var line = end < 0 ? rest : rest[..end];
             rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
             if (TryRead(line) is { } record) yield return record;
+        }
+    }
+
+    /// <summary>The chains (blob names) of one day; none when there is no archive yet: nothing was ever recorded.</summary>
+    private async Task<List<string>> ChainsAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var chains = new List<string>();
+        try
+        {
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = AuditArchive.DayPrefix(day) }, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Name.EndsWith(AuditArchive.Extension, StringComparison.Ordinal)) chains.Add(item.Name);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+        return chains;
+    }
+
+    /// <summary>A chain's lines as they download; null when the chain is gone.</summary>
+    private async Task<StreamReader?> OpenAsync(string chain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await container.GetBlobClient(chain).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new StreamReader(download.Value.Content, Encoding.UTF8);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Storage's failures, as the one the callers know: the audit trail unavailable.</summary>
+    private static async Task<T> Readable<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
+        {
+            throw new DependencyUnavailableException(Dependency.AuditTrail, $"The audit archive could not be read ({ex.GetType().Name}).", ex);
         }
     }
 
