@@ -28,17 +28,16 @@ public sealed class AuditReconciler(
     TimeProvider time,
     ILogger<AuditReconciler> logger)
 {
-    /// <summary>
-    /// The audit ids this instance settled, with their intent's time: the first pass skips them, so a reconciled outcome
-    /// read before its intent (another chain) does not cost a second pass each minute. Lost on a restart, which only
-    /// means the second pass drops them once more; pruned as they leave the look-back.
-    /// </summary>
-    private readonly Dictionary<string, DateTimeOffset> _reconciled = new(StringComparer.Ordinal);
+    // Kept from one pass to the next, touched by one pass at a time (the timer's): how far each chain was read, and
+    // the first pass's intents without an outcome. Lost on a restart: the next pass reads the chains from their start.
+    private readonly AuditArchiveOffsets _read = new();
+    private readonly IntentsWithoutOutcome _candidates = new();
 
     /// <summary>
-    /// One pass over the archive; returns the audit ids it completed. The archive is streamed, not loaded: a first
-    /// read keeps the intents with no settled outcome after them, and only when one is due does a second read check
-    /// it against every chain and find its token's next change. What either holds is the open intents, never the records.
+    /// One pass over the archive; returns the audit ids it completed. The archive is streamed, not loaded: the first
+    /// read takes only what the chains gained since the last pass and keeps the intents with no settled outcome after
+    /// them; only when one is due does a second read, of the whole look-back, check it against every chain and find
+    /// its token's next change. What either holds is the open intents, never the records.
     /// </summary>
     public async Task<IReadOnlyList<string>> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -46,16 +45,17 @@ public sealed class AuditReconciler(
         var settings = options.Value;
         var from = now - settings.ReconcileLookback;
         var (firstDay, lastDay) = (DateOnly.FromDateTime(from.UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime));
-        foreach (var old in _reconciled.Where(r => r.Value < from).Select(r => r.Key).ToList()) _reconciled.Remove(old);
 
-        var candidates = new IntentsWithoutOutcome(_reconciled.Keys.ToHashSet(StringComparer.Ordinal));
-        await foreach (var record in archive.StreamDaysAsync(firstDay, lastDay, cancellationToken).ConfigureAwait(false)) candidates.Add(record);
-        var due = candidates.Between(from, now - settings.ReconcileAfter);
+        _read.ForgetBefore(firstDay);
+        _candidates.ForgetBefore(from);
+        await foreach (var record in archive.StreamDaysAsync(firstDay, lastDay, _read, cancellationToken).ConfigureAwait(false)) _candidates.Add(record);
+        var due = _candidates.Between(from, now - settings.ReconcileAfter);
         if (due.Count == 0) return [];
 
         var check = new DueIntents(due);
         await foreach (var record in archive.StreamDaysAsync(firstDay, lastDay, cancellationToken).ConfigureAwait(false)) check.Add(record);
         var open = check.Open();
+        foreach (var settled in due.Except(open.Select(o => o.Intent))) _candidates.Done(settled);
         if (open.Count == 0) return [];
 
         var completed = new List<string>();
@@ -65,7 +65,11 @@ public sealed class AuditReconciler(
             try
             {
                 var intent = found.Json.Deserialize(AuditJsonContext.Default.AuditRecord)!;
-                if (intent.TokenId is not { } tokenId || intent.Requested is not { } requested) continue;
+                if (intent.TokenId is not { } tokenId || intent.Requested is not { } requested)
+                {
+                    _candidates.Done(found);   // nothing to compare with: never reconciled, so never read again
+                    continue;
+                }
                 var observed = nextBefore?.Deserialize(AuditJsonContext.Default.TokenState);
                 if (observed is null)
                 {
@@ -82,7 +86,7 @@ public sealed class AuditReconciler(
                 await sink.WriteAsync(AuditRecords.Reconciled(intent, applied, observed, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 logger.LogWarning("Change {AuditId} to token {TokenId} had no outcome; reconciled as {Outcome}", intent.AuditId, tokenId, applied ? "applied" : "not_applied");
                 completed.Add(intent.AuditId);
-                _reconciled[intent.AuditId] = found.Time;
+                _candidates.Done(found);
             }
             catch (DependencyUnavailableException unavailable)
             {
@@ -92,6 +96,7 @@ public sealed class AuditReconciler(
             catch (JsonException)
             {
                 logger.LogError("Intent {AuditId} in {Chain} is not a record this version reads; left as is", found.AuditId, found.Chain);
+                _candidates.Done(found);
             }
         }
         return completed;

@@ -14,7 +14,7 @@ public sealed class ReconcilerPassesTests
     [Fact]
     public void The_first_pass_over_many_settled_changes_keeps_no_more_than_the_change_in_flight()
     {
-        var pass = new IntentsWithoutOutcome(new HashSet<string>());
+        var pass = new IntentsWithoutOutcome();
         var most = 0;
         for (var i = 0; i < 20_000; i++)
         {
@@ -35,7 +35,7 @@ public sealed class ReconcilerPassesTests
     [InlineData("gave_up")]
     public void An_intent_whose_only_outcome_does_not_settle_it_is_kept_with_its_latest_attempt(string outcome)
     {
-        var pass = new IntentsWithoutOutcome(new HashSet<string>());
+        var pass = new IntentsWithoutOutcome();
         pass.Add(Record("open", "intent", "312", Start));
         pass.Add(Record("open", "outcome", "312", Start.AddSeconds(1), outcome: outcome));
         pass.Add(Record("open", "intent", "312", Start.AddSeconds(30)));
@@ -46,10 +46,17 @@ public sealed class ReconcilerPassesTests
     }
 
     [Fact]
-    public void An_id_this_reconciler_settled_is_never_kept_again()
+    public void An_intent_the_reconciler_is_done_with_is_never_a_candidate_again_and_is_forgotten_with_the_look_back()
     {
-        var pass = new IntentsWithoutOutcome(new HashSet<string> { "done" });
-        pass.Add(Record("done", "intent", "312", Start));
+        var pass = new IntentsWithoutOutcome();
+        var intent = Record("done", "intent", "312", Start);
+        pass.Add(intent);
+        pass.Done(intent);
+        pass.Add(intent);   // read again, from the start of its chain after a second pass
+        Assert.Empty(pass.Between(Start, Start.AddDays(1)));
+        Assert.Equal(1, pass.Count);
+
+        pass.ForgetBefore(Start.AddSeconds(1));
         Assert.Equal(0, pass.Count);
     }
 
@@ -63,7 +70,7 @@ public sealed class ReconcilerPassesTests
             Record("crossed", "intent", "312", Start),
             Record("open", "intent", "313", Start),
         };
-        var first = new IntentsWithoutOutcome(new HashSet<string>());
+        var first = new IntentsWithoutOutcome();
         foreach (var r in records) first.Add(r);
         Assert.Equal(2, first.Count);
 
