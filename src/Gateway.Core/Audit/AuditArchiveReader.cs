@@ -10,8 +10,9 @@ using Azure.Storage.Blobs.Models;
 namespace AccessTokenGateway.Audit;
 
 /// <summary>
-/// Reads the archive one UTC day at a time: every chain of the days asked for, whole. A scan, not an index: fine for
-/// the trail of token changes (thousands a day), and the reason <see cref="AuditQuery"/> bounds its range.
+/// Reads the archive one UTC day at a time: every chain of the days asked for, as a list or a stream of records. A
+/// scan, not an index: fine for the trail of token changes (thousands a day), and the reason <see cref="AuditQuery"/>
+/// bounds its range.
 /// </summary>
 public sealed class AuditArchiveReader(BlobContainerClient container)
 {
