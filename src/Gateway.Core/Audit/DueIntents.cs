@@ -21,7 +21,7 @@ public sealed class DueIntents
     }
 
     /// <summary>How many intents are kept, and how many <c>before</c>s: what the pass holds, whatever it has read.</summary>
-    public (int Intents, int Befores) Count => (_open.Count, _open.Values.Count(d => d.NextBefore is not null));
+    public (int Intents, int Befores) Kept => (_open.Count, _open.Values.Count(d => d.NextBefore is not null));
 
     public void Add(ArchivedRecord record)
     {

@@ -91,7 +91,7 @@ public sealed class ReconcilerPassesTests
         {
             check.Add(Record($"later{i}", "intent", "312", Start.AddMinutes(1).AddSeconds(i), before: State($"later {i}")));
             check.Add(Record($"other{i}", "intent", "999", Start.AddMinutes(1).AddSeconds(i), before: State("another token")));
-            Assert.Equal((1, 1), check.Count);
+            Assert.Equal((1, 1), check.Kept);
         }
 
         var (kept, nextBefore) = Assert.Single(check.Open());
