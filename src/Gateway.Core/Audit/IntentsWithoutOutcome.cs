@@ -13,14 +13,14 @@ public sealed class IntentsWithoutOutcome
     private readonly Dictionary<string, ArchivedRecord> _latest = new(StringComparer.Ordinal);
 
     /// <summary>Ids done with though their intent may be read again, with the intent's time to forget them by.</summary>
-    private readonly Dictionary<string, DateTimeOffset> _settled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _done = new(StringComparer.Ordinal);
 
     /// <summary>How many audit ids are kept, open or done with: what the pass holds, whatever it has read.</summary>
-    public int Count => _latest.Count + _settled.Count;
+    public int Count => _latest.Count + _done.Count;
 
     public void Add(ArchivedRecord record)
     {
-        if (record.AuditId is not { } auditId || _settled.ContainsKey(auditId)) return;
+        if (record.AuditId is not { } auditId || _done.ContainsKey(auditId)) return;
         if (record.Settles) _latest.Remove(auditId);
         else if (record.Kind == "intent" && (!_latest.TryGetValue(auditId, out var kept) || record.Time > kept.Time)) _latest[auditId] = record;
     }
@@ -30,14 +30,14 @@ public sealed class IntentsWithoutOutcome
     {
         if (intent.AuditId is not { } auditId) return;
         _latest.Remove(auditId);
-        _settled[auditId] = intent.Time;
+        _done[auditId] = intent.Time;
     }
 
     /// <summary>Forgets what is older than the look-back: those intents are not looked at any more.</summary>
     public void ForgetBefore(DateTimeOffset from)
     {
         foreach (var old in _latest.Where(i => i.Value.Time < from).Select(i => i.Key).ToList()) _latest.Remove(old);
-        foreach (var old in _settled.Where(i => i.Value < from).Select(i => i.Key).ToList()) _settled.Remove(old);
+        foreach (var old in _done.Where(i => i.Value < from).Select(i => i.Key).ToList()) _done.Remove(old);
     }
 
     /// <summary>The kept intents recorded between <paramref name="from"/> and <paramref name="until"/>, inclusive: old enough to settle, not too old to look at.</summary>
