@@ -28,37 +28,49 @@ public sealed class AuditReconciler(
     TimeProvider time,
     ILogger<AuditReconciler> logger)
 {
-    /// <summary>Outcomes that settle an intent: whatever the trail says beyond these, the change's fate is known.</summary>
-    private static readonly HashSet<string> Settled = new(StringComparer.Ordinal) { "applied", "no_change", "dry_run", "rejected", "failed", "not_applied" };
+    // Kept from one pass to the next, touched by one pass at a time (the timer's): how far each chain was read, and
+    // the first pass's intents without an outcome. Lost on a restart: the next pass reads the chains from their start.
+    private readonly AuditArchiveOffsets _read = new();
+    private readonly IntentsWithoutOutcome _candidates = new();
 
-    /// <summary>One pass over the archive; returns the audit ids it completed.</summary>
+    /// <summary>
+    /// One pass over the archive; returns the audit ids it completed. The archive is streamed, not loaded: the first
+    /// read takes only what the chains gained since the last pass and keeps the intents with no settled outcome after
+    /// them; only when one is due does a second read, of the whole look-back, check it against every chain and find
+    /// its token's next change. What either holds is the open intents, never the records.
+    /// </summary>
     public async Task<IReadOnlyList<string>> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
         var from = now - settings.ReconcileLookback;
-        var records = await archive.ReadDaysAsync(DateOnly.FromDateTime(from.UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime), cancellationToken).ConfigureAwait(false);
+        var (firstDay, lastDay) = (DateOnly.FromDateTime(from.UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime));
 
-        var open = records
-            .Where(r => r.AuditId is not null)
-            .GroupBy(r => r.AuditId!)
-            .Where(g => !g.Any(r => r.Kind == "outcome" && r.Outcome is { } o && Settled.Contains(o)))
-            .Select(g => g.Where(r => r.Kind == "intent").MaxBy(r => r.Time))
-            .Where(intent => intent is not null && intent.Time >= from && intent.Time <= now - settings.ReconcileAfter)
-            .Select(intent => intent!)
-            .OrderBy(intent => intent.Time)
-            .ToList();
+        _read.ForgetBefore(firstDay);
+        _candidates.ForgetBefore(from);
+        await foreach (var record in archive.StreamDaysAsync(firstDay, lastDay, _read, cancellationToken).ConfigureAwait(false)) _candidates.Add(record);
+        var due = _candidates.Between(from, now - settings.ReconcileAfter);
+        if (due.Count == 0) return [];
+
+        var check = new DueIntents(due);
+        await foreach (var record in archive.StreamDaysAsync(firstDay, lastDay, cancellationToken).ConfigureAwait(false)) check.Add(record);
+        var open = check.Open();
+        foreach (var settled in due.Except(open.Select(o => o.Intent))) _candidates.Done(settled);
         if (open.Count == 0) return [];
 
         var completed = new List<string>();
         DatoCmsSession? session = null;
-        foreach (var found in open)
+        foreach (var (found, nextBefore) in open)
         {
             try
             {
                 var intent = found.Json.Deserialize(AuditJsonContext.Default.AuditRecord)!;
-                if (intent.TokenId is not { } tokenId || intent.Requested is not { } requested) continue;
-                var observed = NextBefore(records, found, tokenId);
+                if (intent.TokenId is not { } tokenId || intent.Requested is not { } requested)
+                {
+                    _candidates.Done(found);   // nothing to compare with: never reconciled, so never read again
+                    continue;
+                }
+                var observed = nextBefore?.Deserialize(AuditJsonContext.Default.TokenState);
                 if (observed is null)
                 {
                     session ??= await DatoCmsSession.OpenAsync(datoCms, cmaToken, cancellationToken).ConfigureAwait(false);
@@ -74,6 +86,7 @@ public sealed class AuditReconciler(
                 await sink.WriteAsync(AuditRecords.Reconciled(intent, applied, observed, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 logger.LogWarning("Change {AuditId} to token {TokenId} had no outcome; reconciled as {Outcome}", intent.AuditId, tokenId, applied ? "applied" : "not_applied");
                 completed.Add(intent.AuditId);
+                _candidates.Done(found);
             }
             catch (DependencyUnavailableException unavailable)
             {
@@ -83,16 +96,9 @@ public sealed class AuditReconciler(
             catch (JsonException)
             {
                 logger.LogError("Intent {AuditId} in {Chain} is not a record this version reads; left as is", found.AuditId, found.Chain);
+                _candidates.Done(found);
             }
         }
         return completed;
     }
-
-    /// <summary>The token's state as the next recorded change to it found it, if any: that is the state this change left.</summary>
-    private static TokenState? NextBefore(List<ArchivedRecord> records, ArchivedRecord intent, string tokenId) =>
-        records
-            .Where(r => r.TokenId == tokenId && r.AuditId != intent.AuditId && r.Time > intent.Time && r.Json["before"] is not null)
-            .OrderBy(r => r.Time)
-            .Select(r => r.Json["before"].Deserialize(AuditJsonContext.Default.TokenState))
-            .FirstOrDefault();
 }
