@@ -15,7 +15,12 @@ namespace AccessTokenGateway.DatoCms;
 /// <item>Responses correct the model: <c>X-RateLimit-Limit</c> sets the limit; <c>X-RateLimit-Remaining</c> reveals a
 /// window just opened (its end is then one window after that answer), requests that network delay carried into the next
 /// window, and requests from elsewhere on the same token;
-/// a 429 holds everyone until <c>X-RateLimit-Reset</c> has passed.</item>
+/// a 429 holds everyone until <c>X-RateLimit-Reset</c> has passed. A request not yet answered may still reach DatoCMS
+/// at any time, so it keeps counting: in its own window, and in each window that opens before its answer shows where
+/// DatoCMS counted it.</item>
+/// <item>Whatever the model believes of DatoCMS's boundaries, no span of a window plus a round trip holds more than the
+/// limit of this instance's requests: network delay shifts each by less than a round trip, so DatoCMS's window cannot
+/// count more of them than that.</item>
 /// <item>A slot further away than the call may wait is refused at once with <see cref="RateLimitWaitTooLongException"/>,
 /// reserving nothing. A read (the GET that starts every change) may wait only half as long as a write, so that under a
 /// burst the changes already begun can finish and the others are refused before they spend any of DatoCMS's budget.</item>
@@ -37,12 +42,21 @@ public sealed class DatoCmsPacer
     private DateTimeOffset _windowEnd;
     private bool _windowConfirmed;
     private int _sent;
-    private readonly List<DateTimeOffset> _sentAt = [];
+    // This window's requests in the order they were sent, each with when it was answered (or failed).
+    private readonly List<SentRequest> _sentAt = [];
+    private long _sequence;
+    // Every slot of the last window and round trip, whichever window the model put it in.
+    private readonly List<DateTimeOffset> _recent = [];
     private int _spilled;
     private int _foreign;
+    // Requests sent and not yet answered: of the current window, and of earlier ones. Until its answer comes, a request
+    // of an earlier window may still land in DatoCMS's current one, so it counts there (as spilled) until it is answered.
+    private int _unansweredHere;
+    private int _unansweredEarlier;
     // The longest recent time from a slot to DatoCMS's answer (follows rises at once, falls slowly): how far requests
-    // may overtake one another. Until DatoCMS has answered a few times, a generous guess.
+    // may overtake one another. Until DatoCMS has first answered, a generous guess.
     private TimeSpan _roundTrip = TimeSpan.FromSeconds(1);
+    private bool _roundTripMeasured;
     private long _rateLimited;
     private long _refused;
 
@@ -75,7 +89,7 @@ public sealed class DatoCmsPacer
         {
             var now = Time.GetUtcNow();
             var at = Max(Max(now, _tat - _window / _limit * (_burst - 1)), _lastSlot);
-            return _sent + _spilled + _foreign >= _limit ? Max(_windowEnd, now) : at;
+            return Max(_sent + _spilled + _foreign >= _limit ? Max(_windowEnd, now) : at, SpanCap(now));
         }
     }
 
@@ -108,6 +122,7 @@ public sealed class DatoCmsPacer
             var at = Max(Max(now, _tat - spacing * (_burst - 1)), _lastSlot);
             var full = _sent + _spilled + _foreign >= _limit;
             if (full) at = Max(_windowEnd, now);
+            at = Max(at, SpanCap(now));
             if (at > latest)
             {
                 Interlocked.Increment(ref _refused);
@@ -127,20 +142,25 @@ public sealed class DatoCmsPacer
                 _windowNumber++;
                 _windowEnd = at + _window + _roundTrip;
                 _windowConfirmed = false;
-                _sent = _spilled = _foreign = 0;
+                _sent = _foreign = 0;
+                _unansweredEarlier += _unansweredHere;
+                _unansweredHere = 0;
+                _spilled = _unansweredEarlier;
                 _sentAt.Clear();
                 // After a full window, the next one is spent evenly too, not opened with a burst.
                 if (full) _tat = at + spacing * (_burst - 1);
             }
             _sent++;
-            _sentAt.Add(at);
+            _unansweredHere++;
+            _sentAt.Add(new SentRequest(++_sequence, at));
+            _recent.Add(at);
             _lastSlot = at;
             // Behind schedule (requests came slower for a while): what is left of the window is spread evenly over
             // what is left of it, rather than lost.
             var left = _limit - (_sent + _spilled + _foreign);
             if (_windowConfirmed && left > 0 && (_windowEnd - at) / (left + 1) is var catchUp && catchUp < spacing) spacing = catchUp;
             _tat = Max(_tat, at) + spacing;
-            slot = new PacerSlot(at, at - now, _windowNumber);
+            slot = new PacerSlot(at, at - now, _windowNumber, _sequence);
             PublishRemaining();
             return true;
         }
@@ -161,9 +181,11 @@ public sealed class DatoCmsPacer
         lock (_gate)
         {
             var now = Time.GetUtcNow();
+            var earlier = Answered(slot);
             if (limit is > 0) _limit = limit.Value;
             var roundTrip = now - slot.At;
-            _roundTrip = roundTrip > _roundTrip ? roundTrip : _roundTrip - (_roundTrip - roundTrip) / 8;
+            _roundTrip = roundTrip > _roundTrip || !_roundTripMeasured ? roundTrip : _roundTrip - (_roundTrip - roundTrip) / 8;
+            _roundTripMeasured = true;
 
             if (status == (int)HttpStatusCode.TooManyRequests)
             {
@@ -180,23 +202,40 @@ public sealed class DatoCmsPacer
             if (remaining is not { } left) return;
 
             var counted = _limit - left;
-            // Sent at the very end of the previous window, but network delay carried it past DatoCMS's boundary: DatoCMS
-            // counted it in the window the current requests land in (its count is tiny, not near the limit).
-            var spilled = slot.Window == _windowNumber - 1 && counted <= _sent + _spilled + 1;
-            if (spilled) _spilled++;
-            else if (slot.Window != _windowNumber) return;
+            if (earlier)
+            {
+                // Sent in an earlier window: it counts in this one too (as spilled) until its answer shows where DatoCMS
+                // counted it. If it opened DatoCMS's window, or its count is no more than this window has sent, network
+                // delay may have carried it past DatoCMS's boundary into the window the current requests land in, and it
+                // stays counted. Otherwise it fell in the earlier window and no longer counts here. Which window counted it
+                // is not known otherwise, so nothing else is learnt from it.
+                if (counted == 1) ConfirmWindowEnd(now);
+                else if (counted > _sent + _spilled) _spilled = Math.Max(0, _spilled - 1);
+                PublishRemaining();
+                return;
+            }
 
             // DatoCMS's window had begun by the time it answered: it ends within one window of this answer.
             if (!_windowConfirmed && now + _window < _windowEnd) _windowEnd = now + _window;
-            if (counted == 1)
+            // Requests of ours answered before this one was sent had reached DatoCMS before it: DatoCMS counted them before
+            // it, if they fell in the same window. When its count is no more than theirs (or it is the first, the request
+            // that opened DatoCMS's window), DatoCMS's window began after some of them: it began before this answer, so it
+            // ends at the latest one window from now, and holds of ours at most the others it counted and those whose
+            // order against this one is not known. The rest were counted in DatoCMS's previous window (our window had
+            // begun too early: DatoCMS's boundary moved under us, by network delay or a change of its limit or state).
+            // A request not yet answered may reach DatoCMS at any time, however long ago it was sent, so it always counts.
+            bool Ahead(SentRequest r) => r.Sequence != slot.Sequence && r.AnsweredAt < slot.At;
+            var ahead = _sentAt.Count(Ahead);
+            if (counted == 1 || counted <= ahead)
             {
-                // This request opened DatoCMS's window: it began before this answer, so it ends at the latest one window
-                // from now. Requests sent well before it in our window (longer before than a round trip, so they cannot
-                // have overtaken it) were counted in DatoCMS's previous window: our window had begun too early, e.g.
-                // because DatoCMS's limit or state changed under us. They no longer count.
-                _windowEnd = _windowConfirmed ? Max(_windowEnd, now + _window) : now + _window;
-                _windowConfirmed = true;
-                if (!spilled) _sent = Math.Min(_sent, _sentAt.Count - CountBefore(slot.At - _roundTrip));
+                ConfirmWindowEnd(now);
+                for (int previous = ahead - (counted - 1), i = 0; previous > 0; i++)
+                {
+                    if (!Ahead(_sentAt[i])) continue;
+                    _sentAt.RemoveAt(i--);
+                    previous--;
+                }
+                _sent = _sentAt.Count;
                 _foreign = 0;
             }
             // DatoCMS counted more than we have sent in this window: someone else uses the same token.
@@ -205,17 +244,68 @@ public sealed class DatoCmsPacer
         }
     }
 
-    /// <summary>The budget the model has left in the current window, for <see cref="GatewayMetrics.PacerRemaining"/> (called under the lock).</summary>
-    private void PublishRemaining() => GatewayMetrics.PacerRemaining.Record(Math.Max(0, _limit - (_sent + _spilled + _foreign)));
-
-    /// <summary>Requests of the current window sent before <paramref name="time"/> (slots are handed out in time order).</summary>
-    private int CountBefore(DateTimeOffset time)
+    /// <summary>
+    /// The earliest slot that keeps this instance's requests to the limit in any span of a window plus a round trip (called
+    /// under the lock). Whatever DatoCMS's window boundaries, the requests it counts in one window were sent within such a
+    /// span (network delay moves each by less than a round trip), so they can never be more than the limit, even when
+    /// the model above mistakes where a boundary lies.
+    /// </summary>
+    private DateTimeOffset SpanCap(DateTimeOffset now)
     {
-        var index = _sentAt.BinarySearch(time);
-        if (index < 0) return ~index;
-        while (index > 0 && _sentAt[index - 1] == time) index--;
-        return index;
+        var span = _window + _roundTrip;
+        var stale = 0;
+        while (stale < _recent.Count && _recent[stale] <= now - span - _window) stale++;
+        _recent.RemoveRange(0, stale);
+        return _recent.Count >= _limit ? _recent[^_limit] + span : DateTimeOffset.MinValue;
     }
+
+    /// <summary>DatoCMS's window began (again) before this answer: it ends at the latest one window from <paramref name="now"/> (called under the lock).</summary>
+    private void ConfirmWindowEnd(DateTimeOffset now)
+    {
+        _windowEnd = _windowConfirmed ? Max(_windowEnd, now + _window) : now + _window;
+        _windowConfirmed = true;
+    }
+
+    /// <summary>
+    /// The request sent in <paramref name="slot"/> got no answer (the connection failed or the call was cancelled): DatoCMS
+    /// may or may not have counted it, so it stays counted in the window it was sent in, and in the next only if that one
+    /// has already begun.
+    /// </summary>
+    public void NoAnswer(PacerSlot slot)
+    {
+        lock (_gate) Answered(slot);
+    }
+
+    /// <summary>Takes the request sent in <paramref name="slot"/> off the unanswered ones; true if it was sent in an earlier window (called under the lock).</summary>
+    private bool Answered(PacerSlot slot)
+    {
+        if (slot.Window == _windowNumber && _sentAt.BinarySearch(new SentRequest(slot.Sequence, slot.At), BySequence) is >= 0 and var index)
+            _sentAt[index].AnsweredAt = Time.GetUtcNow();
+        if (slot.Window == _windowNumber) _unansweredHere = Math.Max(0, _unansweredHere - 1);
+        else if (slot.Window < _windowNumber && slot.Window > 0) _unansweredEarlier = Math.Max(0, _unansweredEarlier - 1);
+        return slot.Window < _windowNumber && slot.Window > 0;
+    }
+
+    /// <summary>The budget the model has left in DatoCMS's current window: what <see cref="GatewayMetrics.PacerRemaining"/> reports.</summary>
+    internal int Remaining
+    {
+        get { lock (_gate) return RemainingInWindow; }
+    }
+
+    private int RemainingInWindow => Math.Max(0, _limit - (_sent + _spilled + _foreign));
+
+    /// <summary>Reports <see cref="Remaining"/> (called under the lock).</summary>
+    private void PublishRemaining() => GatewayMetrics.PacerRemaining.Record(RemainingInWindow);
+
+    /// <summary>One of this window's requests: its sequence number, its slot, and when its answer (or failure) came.</summary>
+    private sealed class SentRequest(long sequence, DateTimeOffset at)
+    {
+        public long Sequence { get; } = sequence;
+        public DateTimeOffset At { get; } = at;
+        public DateTimeOffset? AnsweredAt { get; set; }
+    }
+
+    private static readonly Comparer<SentRequest> BySequence = Comparer<SentRequest>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -19,7 +19,16 @@ internal sealed class PacingHandler(DatoCmsPacer pacer, Microsoft.Extensions.Opt
         var waitStarted = Stopwatch.GetTimestamp();
         var slot = await pacer.AcquireAsync(request.Method == HttpMethod.Get, deadline, cancellationToken).ConfigureAwait(false);
         GatewayMetrics.PacerWait.Record(GatewayMetrics.ElapsedMs(waitStarted), new KeyValuePair<string, object?>("method", request.Method.Method));
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            pacer.NoAnswer(slot);
+            throw;
+        }
         pacer.Observe(slot, response);
         return response;
     }
