@@ -206,12 +206,17 @@ internal static class DrainPhase
             windows[^1] = (windows[^1].Start, windows[^1].Count + 1);
         }
         var gaps = windows.Zip(windows.Skip(1), (a, b) => (b.Start - a.Start - Window).TotalMilliseconds).DefaultIfEmpty(0).ToList();
+        var ordered = requests.OrderBy(r => r.ReceivedAt).ToList();
+        var pause = ordered.Zip(ordered.Skip(1), (a, b) => (Gap: b.ReceivedAt - a.ReceivedAt, Before: a, After: b)).DefaultIfEmpty().MaxBy(p => p.Gap);
+        static string Kind(RecordedRequest? r) => r is null ? "none" : r.Method + (r.Path.TrimEnd('/') == "/access_tokens" ? " list" : " one");
         var first = requests.Min(r => r.ReceivedAt);
         var last = requests.Max(r => r.ReceivedAt);
         return $"first request {(first - startedAt).TotalSeconds:0.0} s after the first enqueue; {windows.Count} windows " +
                $"({windows.Count(w => w.Count == limit)} full, the emptiest {windows.Min(w => w.Count)}); " +
                $"idle between windows {gaps.Average():0} ms on average, {gaps.Max():0} ms at most; " +
-               $"last window {(last - windows[^1].Start).TotalSeconds:0.0} s";
+               $"last window {(last - windows[^1].Start).TotalSeconds:0.0} s; longest pause between requests {pause.Gap.TotalMilliseconds:0} ms " +
+               $"({Kind(pause.Before)}, then {Kind(pause.After)}, {(pause.Before is null ? 0 : (pause.Before.ReceivedAt - first).TotalSeconds):0.0} s in); " +
+               $"requests per window {string.Join(" ", windows.Select(w => w.Count))}";
     }
 
     private static IEnumerable<string> AppliedNames(SimulatorServer simulator) =>

@@ -24,8 +24,8 @@ var plan = smoke
     : new Plan("full", LatencySamples: 2_000, LatencyWarmup: 200, SlowSamples: 400, SlowWarmup: 8, DrainChanges: 1_000, OneTokenChanges: 200, ColdStarts: 3,
         MemoryRequests: 10_000, MemoryRequestsLong: 50_000, MemoryTokens: 5_000, ServerGcRequests: 2_000);
 const int Unlimited = 1_000_000;
-// DatoCMS's default limit, and the seed page's.
-int[] drainLimits = [60, 30];
+// DatoCMS's default limit, and the seed page's; --drain-limit N drains at N requests / 3 s only.
+int[] drainLimits = args.SkipWhile(a => a != "--drain-limit").Skip(1).FirstOrDefault() is { } only && int.TryParse(only, out var onlyLimit) ? [onlyLimit] : [60, 30];
 
 var run = Stopwatch.StartNew();
 var loadAtStart = Machine.LoadAverage();

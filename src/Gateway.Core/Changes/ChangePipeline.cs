@@ -99,6 +99,9 @@ public sealed class ChangePipeline(
     private async Task<Decision> PlanAsync(ChangeTrace trace, DatoCmsSession session, CancellationToken cancellationToken)
     {
         var change = trace.Change!;
+        // The token's grants need only its lock, which is held: the registry is asked while DatoCMS is, so the path has one
+        // storage round trip fewer in a row. A change that ends before it needs them leaves the answer unused.
+        var active = ObservedAsync(grants.ActiveAsync(change.TokenId, cancellationToken));
         var read = await session.ReadAsync(change.TokenId, cancellationToken).ConfigureAwait(false);
         trace = trace.Including(read);
         if (read.Kind != DatoCmsReplyKind.Ok) return trace.Ends(UpstreamOutcomes.Of(read, wasWrite: false));
@@ -118,7 +121,7 @@ public sealed class ChangePipeline(
         if (change.Meta.Expected is { } expected && expected != current.State)
             return trace.Ends(StaleApproval(expected, current.State));
 
-        var planned = GrantRules.Plan(current.State, change, await grants.ActiveAsync(change.TokenId, cancellationToken).ConfigureAwait(false), trace.AuditId, time.GetUtcNow());
+        var planned = GrantRules.Plan(current.State, change, await active.ConfigureAwait(false), trace.AuditId, time.GetUtcNow());
         if (planned.Stop is { } notAGrant) return trace.Ends(notAGrant);
         var diff = current.State.DiffTo(change.Full);
         trace = trace with { Diff = diff, Grants = planned.Value! };
@@ -154,6 +157,17 @@ public sealed class ChangePipeline(
                 : UpstreamOutcomes.Of(written, wasWrite: true);
         await grants.SettleAsync(trace.Grants, outcome, cancellationToken).ConfigureAwait(false);
         return trace.Ends(outcome);
+    }
+
+    /// <summary>
+    /// The task itself, its failure marked as seen even if no one awaits it (a change that ends before it needs the
+    /// answer leaves it behind; awaited, it still throws).
+    /// </summary>
+    private static Task<T> ObservedAsync<T>(Task<T> task)
+    {
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
     }
 
     private static Refused StaleApproval(TokenState expected, TokenState current)

@@ -59,6 +59,8 @@ public sealed class DatoCmsPacer
     private bool _roundTripMeasured;
     private long _rateLimited;
     private long _refused;
+    private int _waiting;
+    private TaskCompletionSource _noneWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DatoCmsPacer(DatoCmsOptions options, TimeProvider time)
     {
@@ -99,13 +101,35 @@ public sealed class DatoCmsPacer
     {
         var latest = Time.GetUtcNow() + (isRead ? _maxWait / 2 : _maxWait);
         if (deadline < latest) latest = deadline;
-        while (true)
+        lock (_gate)
         {
-            var reserved = TryReserve(latest, out var slot);
-            if (slot.Wait > TimeSpan.Zero) await Task.Delay(slot.Wait, Time, cancellationToken).ConfigureAwait(false);
-            if (reserved) return slot;
+            if (_waiting++ == 0) _noneWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        try
+        {
+            while (true)
+            {
+                var reserved = TryReserve(latest, out var slot);
+                if (slot.Wait > TimeSpan.Zero) await Task.Delay(slot.Wait, Time, cancellationToken).ConfigureAwait(false);
+                if (reserved) return slot;
+            }
+        }
+        finally
+        {
+            TaskCompletionSource? none = null;
+            lock (_gate)
+            {
+                if (--_waiting == 0) none = _noneWaiting;
+            }
+            none?.TrySetResult();
         }
     }
+
+    /// <summary>Requests waiting in <see cref="AcquireAsync"/> for their slot (or for their slot's time to come).</summary>
+    public int Waiting { get { lock (_gate) return _waiting; } }
+
+    /// <summary>Completes once no request waits in <see cref="AcquireAsync"/>.</summary>
+    public Task WhenNoneWaiting() { lock (_gate) return _waiting == 0 ? Task.CompletedTask : _noneWaiting.Task; }
 
     /// <summary>
     /// Reserves a slot in DatoCMS's current window; or, when that window is full or the next slot lies beyond it, says

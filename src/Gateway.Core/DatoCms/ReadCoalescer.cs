@@ -9,10 +9,12 @@ namespace AccessTokenGateway.DatoCms;
 /// <c>GET /access_tokens/:id</c> would be (docs/resilience.md says why, and what it means for writers outside the gateway).
 /// <list type="bullet">
 /// <item>One list at a time. The next is sent once the readers of the one before have moved on (to their <c>PUT</c>, or
-/// to their end) and the pacer has a free slot; readers arriving meanwhile join it. So a burst's reads gather into few
-/// lists while its <c>PUT</c>s keep the window full, and the pacer counts the list like any request.</item>
+/// to their end), no request waits for the pacer and it has a free slot; readers arriving meanwhile join it. So a
+/// burst's reads gather into few lists while its <c>PUT</c>s keep the window full, and the pacer counts the list like
+/// any request.</item>
 /// <item>A read alone is the token's own <c>GET</c>, as without coalescing. So is every read of a list that came back
-/// unusable (larger than <see cref="DatoCmsOptions.MaxTokenListBytes"/>, not a list).</item>
+/// unusable (larger than <see cref="DatoCmsOptions.MaxTokenListBytes"/>, not a list), and, while DatoCMS's budget is not
+/// what holds reads back, the reads of a few readers in a large project.</item>
 /// <item>A token missing from the list gets DatoCMS's 404 for it, as its own <c>GET</c> would; a list DatoCMS refused or
 /// failed on gives each reader that same reply (a 401 each reader's session answers by refreshing the CMA token once).</item>
 /// <item>A reader that gives up (its cancellation) leaves the others waiting for the list, which runs on.</item>
@@ -30,6 +32,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     private TaskCompletionSource _planned = Completed();
     private readonly TimeSpan _mayHold = options.Value.MaxRateLimitWait / 2;
     private readonly TimeSpan _window = options.Value.RateLimitWindow;
+    private readonly int _burst = options.Value.PacingBurst;
 
     /// <summary>Lists sent, and reads they served (for tests and the benchmark).</summary>
     public long Lists => Interlocked.Read(ref _lists);
@@ -91,7 +94,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         try
         {
             await previous.ConfigureAwait(false);
-            await WhenDueAsync().ConfigureAwait(false);
+            var pressed = await WhenDueAsync().ConfigureAwait(false);
             Batch? rest = null;
             Task restAfter = Task.CompletedTask;
             lock (_gate)
@@ -112,7 +115,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
             }
             if (rest is not null) _ = SendWhenDueAsync(rest, restAfter);
             // No reader's cancellation reaches the call: it serves them all. DatoCMS's deadlines bound it.
-            var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer).ConfigureAwait(false);
+            var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer, pressed).ConfigureAwait(false);
             lock (_gate)
             {
                 if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,17 +138,19 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
-    /// Readers one list may serve: the PUTs DatoCMS's limit lets through in the longest a write may wait less one window
-    /// (the list may go at a window's start and its PUTs fill the window after it), less a fifth for margin.
+    /// Readers one list may serve: the <c>PUT</c>s DatoCMS's limit lets through in the longest a write may wait less one
+    /// window, less a burst. A list goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue behind
+    /// nothing but each other; at worst the list took its window's last slot, and they wait a window for the next.
     /// </summary>
     private int MostReaders() =>
-        (int)Math.Max(2, pacer.Limit * (_mayHold * 2 - _window).Ticks * 4 / (_window.Ticks * 5));
+        (int)Math.Max(2, pacer.Limit * (_mayHold * 2 - _window).Ticks / _window.Ticks - _burst);
 
     /// <summary>
-    /// Until the readers of the last list have moved on and the pacer's next slot has come, or the longest a read may
-    /// wait on the rate limit has passed (then the list goes, and the pacer decides as for any read).
+    /// Until the readers of the last list have moved on, no request waits for the pacer, and the pacer's next slot has
+    /// come; or until the longest a read may wait on the rate limit has passed (then the list goes, and the pacer decides
+    /// as for any read). True when DatoCMS's budget held it back: the budget is then what the reads cost.
     /// </summary>
-    private async Task WhenDueAsync()
+    private async Task<bool> WhenDueAsync()
     {
         var time = pacer.Time;
         var until = time.GetUtcNow() + _mayHold;
@@ -154,20 +159,28 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         try
         {
             await planned.WaitAsync(_mayHold, time).ConfigureAwait(false);
+            var pressed = false;
+            while (time.GetUtcNow() is var now && now < until)
+            {
+                if (pacer.Waiting > 0) await pacer.WhenNoneWaiting().WaitAsync(until - now, time).ConfigureAwait(false);
+                else if (pacer.NextFree() is var free && free > now) await Task.Delay((free < until ? free : until) - now, time).ConfigureAwait(false);
+                else return pressed;
+                pressed = true;
+            }
+            return true;
         }
         catch (TimeoutException)
         {
-            return;
+            return true;
         }
-        while (pacer.NextFree() is var free && time.GetUtcNow() is var now && free > now && now < until)
-            await Task.Delay((free < until ? free : until) - now, time).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyDictionary<string, DatoCmsReply>> ReadAllAsync(List<string> ids, string bearer)
+    private async Task<IReadOnlyDictionary<string, DatoCmsReply>> ReadAllAsync(List<string> ids, string bearer, bool pressed)
     {
-        // A list costs one request, but reading it costs in proportion to the project's tokens: it serves a few readers
-        // only when the project is small, many whatever its size (the last list said how many tokens it holds).
-        if (ids.Count > 1 && Volatile.Read(ref _listedCount) <= ids.Count * TokensPerReader)
+        // A list costs one request, but reading it costs in proportion to the project's tokens. When DatoCMS's budget is
+        // what holds the reads back, every request saved is a PUT sooner, and a list serves any two readers or more;
+        // otherwise it serves a few readers only when the project is small (the last list said how many tokens it holds).
+        if (ids.Count > 1 && (pressed || Volatile.Read(ref _listedCount) <= ids.Count * TokensPerReader))
         {
             var list = await client.ListAccessTokensAsync(bearer, ids.ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
             Interlocked.Increment(ref _lists);

@@ -81,6 +81,48 @@ public sealed class ChangePipelineTests
         Assert.Equal(["GET", "audit intent", "PUT", "audit applied"], _calls);
     }
 
+    [Fact]
+    public async Task The_tokens_grants_are_asked_for_while_DatoCMS_is_read_not_after_it()
+    {
+        var answer = new TaskCompletionSource<DatoCmsReply>();
+        var askedBeforeTheAnswer = false;
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>()))
+            .Callback(() => askedBeforeTheAnswer = _grants.Calls.Contains("read")).Returns(answer.Task);
+
+        var submitted = Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+        answer.SetResult(Ok(Current));
+        var result = await submitted;
+
+        Assert.IsType<Applied>(result.Outcome);
+        Assert.True(askedBeforeTheAnswer);   // one storage round trip fewer in a row: lease, intent, outcome
+        Assert.Equal(["read"], _grants.Calls);
+    }
+
+    [Fact]
+    public async Task A_registry_that_cannot_be_read_while_DatoCMS_is_means_nothing_is_sent()
+    {
+        _grants.Down = true;
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+
+        Assert.IsType<Unavailable>(result.Outcome);
+        Assert.Contains("GET", _calls);
+        Assert.DoesNotContain("audit intent", _calls);
+        Assert.DoesNotContain("PUT", _calls);
+    }
+
+    [Fact]
+    public async Task When_DatoCMSs_read_ends_the_change_a_registry_that_is_down_does_not_decide_its_outcome()
+    {
+        _grants.Down = true;
+        _datoCms.Setup(d => d.GetAccessTokenAsync(Id, "cma-token", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new DatoCmsReply(DatoCmsReplyKind.Refused, 1, "not found") { Status = 404, Error = new UpstreamError(404, "NOT_FOUND", null, Transient: false) });
+
+        var result = await Pipeline().SubmitAsync(Request(Rename()), CancellationToken.None);
+
+        Assert.IsNotType<Unavailable>(result.Outcome);   // DatoCMS's answer decides; the registry's failure is not what the caller hears
+    }
+
     private static JsonObject PreviewGrant(DateTimeOffset expiresAt) => Documents.Update(Id, preview: true).WithMeta(new JsonObject
     {
         ["requested_by"] = "alice", ["approved_by"] = "bob", ["expected"] = TokenJson.ToNode(Current),

@@ -173,7 +173,7 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task One_list_serves_no_more_readers_than_the_pacer_can_give_a_PUT_slot_in_time_the_rest_wait_for_the_next()
     {
-        // A write may wait 4 s: a window less, 1 s, is 20 PUTs at 60 per 3 s; a fifth less for margin, 16.
+        // A write may wait 4 s: a window less, 1 s, is 20 PUTs at 60 per 3 s; less a burst (4), 16.
         var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(4) };
         var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
         var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
