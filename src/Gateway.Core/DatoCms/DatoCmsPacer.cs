@@ -226,6 +226,8 @@ public sealed class DatoCmsPacer
             if (remaining is not { } left) return;
 
             var counted = _limit - left;
+            // DatoCMS did not count this request (an unauthenticated probe): it says nothing of where its window lies.
+            if (counted < 1) return;
             if (earlier)
             {
                 // Sent in an earlier window: it counts in this one too (as spilled) until its answer shows where DatoCMS

@@ -182,6 +182,21 @@ public sealed class DatoCmsPacerTests
     }
 
     [Fact]
+    public void An_answer_DatoCMS_did_not_count_changes_nothing()
+    {
+        var (pacer, time) = NewPacer(limit: 5, windowSeconds: 1, burst: 5);
+        var opener = Reserve(pacer);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        pacer.Observe(opener, 200, limit: 5, remaining: 4, reset: TimeSpan.FromSeconds(1));
+        var probe = Reserve(pacer);                                                           // GET /site: not counted
+        time.Advance(TimeSpan.FromMilliseconds(5));
+
+        pacer.Observe(probe, 401, limit: 5, remaining: 5, reset: TimeSpan.FromSeconds(1));
+
+        Assert.Equal(5 - 2, pacer.Remaining);
+    }
+
+    [Fact]
     public void Requests_DatoCMS_counted_from_elsewhere_shrink_what_this_instance_sends_in_the_window()
     {
         var (pacer, _) = NewPacer(limit: 10, windowSeconds: 3, burst: 10);
