@@ -45,13 +45,13 @@ public sealed class DatoCmsPacer
     // This window's requests in the order they were sent, each with when it was answered (or failed).
     private readonly List<SentRequest> _sentAt = [];
     private long _sequence;
-    // Every slot of the last window and round trip, whichever window the model put it in.
+    // Every slot of the last two windows and round trip, whichever window the model put it in (the span cap looks back
+    // one window and a round trip; the second window keeps what it needs should the round trip grow).
     private readonly List<DateTimeOffset> _recent = [];
     private int _spilled;
     private int _foreign;
-    // Requests sent and not yet answered: of the current window, and of earlier ones. Until its answer comes, a request
-    // of an earlier window may still land in DatoCMS's current one, so it counts there (as spilled) until it is answered.
-    private int _unansweredHere;
+    // Requests of earlier windows not yet answered (this window's are those in _sentAt without an answer). Until its
+    // answer comes, such a request may still land in DatoCMS's current window, so it counts there (as spilled).
     private int _unansweredEarlier;
     // The longest recent time from a slot to DatoCMS's answer (follows rises at once, falls slowly): how far requests
     // may overtake one another. Until DatoCMS has first answered, a generous guess.
@@ -167,16 +167,14 @@ public sealed class DatoCmsPacer
                 _windowEnd = at + _window + _roundTrip;
                 _windowConfirmed = false;
                 _sent = _foreign = 0;
-                _unansweredEarlier += _unansweredHere;
-                _unansweredHere = 0;
+                _unansweredEarlier += _sentAt.Count(r => r.AnsweredAt is null);
                 _spilled = _unansweredEarlier;
                 _sentAt.Clear();
                 // After a full window, the next one is spent evenly too, not opened with a burst.
                 if (full) _tat = at + spacing * (_burst - 1);
             }
             _sent++;
-            _unansweredHere++;
-            _sentAt.Add(new SentRequest(++_sequence, at));
+            _sentAt.Add(new SentRequest(++_sequence));
             _recent.Add(at);
             _lastSlot = at;
             // Behind schedule (requests came slower for a while): what is left of the window is spread evenly over
@@ -305,11 +303,14 @@ public sealed class DatoCmsPacer
     /// <summary>Takes the request sent in <paramref name="slot"/> off the unanswered ones; true if it was sent in an earlier window (called under the lock).</summary>
     private bool Answered(PacerSlot slot)
     {
-        if (slot.Window == _windowNumber && _sentAt.BinarySearch(new SentRequest(slot.Sequence, slot.At), BySequence) is >= 0 and var index)
-            _sentAt[index].AnsweredAt = Time.GetUtcNow();
-        if (slot.Window == _windowNumber) _unansweredHere = Math.Max(0, _unansweredHere - 1);
-        else if (slot.Window < _windowNumber && slot.Window > 0) _unansweredEarlier = Math.Max(0, _unansweredEarlier - 1);
-        return slot.Window < _windowNumber && slot.Window > 0;
+        if (slot.Window == _windowNumber)
+        {
+            if (_sentAt.BinarySearch(new SentRequest(slot.Sequence), BySequence) is >= 0 and var index) _sentAt[index].AnsweredAt = Time.GetUtcNow();
+            return false;
+        }
+        if (slot.Window is 0 || slot.Window > _windowNumber) return false;   // 0: a slot never sent
+        _unansweredEarlier = Math.Max(0, _unansweredEarlier - 1);
+        return true;
     }
 
     /// <summary>The budget the model has left in DatoCMS's current window: what <see cref="GatewayMetrics.PacerRemaining"/> reports.</summary>
@@ -323,11 +324,10 @@ public sealed class DatoCmsPacer
     /// <summary>Reports <see cref="Remaining"/> (called under the lock).</summary>
     private void PublishRemaining() => GatewayMetrics.PacerRemaining.Record(RemainingInWindow);
 
-    /// <summary>One of this window's requests: its sequence number, its slot, and when its answer (or failure) came.</summary>
-    private sealed class SentRequest(long sequence, DateTimeOffset at)
+    /// <summary>One of this window's requests: its sequence number, and when its answer (or failure) came.</summary>
+    private sealed class SentRequest(long sequence)
     {
         public long Sequence { get; } = sequence;
-        public DateTimeOffset At { get; } = at;
         public DateTimeOffset? AnsweredAt { get; set; }
     }
 

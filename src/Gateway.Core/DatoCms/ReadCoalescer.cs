@@ -30,6 +30,8 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     // Readers answered who have not yet moved on to their PUT or their end; signalled when none are left.
     private int _planning;
     private TaskCompletionSource _planned = Completed();
+    // A write may wait MaxRateLimitWait for its slot, a read half of it: the longest a list is held for its readers.
+    private readonly TimeSpan _writeMayWait = options.Value.MaxRateLimitWait;
     private readonly TimeSpan _mayHold = options.Value.MaxRateLimitWait / 2;
     private readonly TimeSpan _window = options.Value.RateLimitWindow;
     private readonly int _burst = options.Value.PacingBurst;
@@ -143,7 +145,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     /// nothing but each other; at worst the list took its window's last slot, and they wait a window for the next.
     /// </summary>
     private int MostReaders() =>
-        (int)Math.Max(2, pacer.Limit * (_mayHold * 2 - _window).Ticks / _window.Ticks - _burst);
+        (int)Math.Max(2, pacer.Limit * (_writeMayWait - _window).Ticks / _window.Ticks - _burst);
 
     /// <summary>
     /// Until the readers of the last list have moved on, no request waits for the pacer, and the pacer's next slot has
