@@ -1,4 +1,5 @@
 using AccessTokenGateway.Changes;
+using AccessTokenGateway.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,7 @@ namespace AccessTokenGateway.Audit;
 
 public static class AuditServiceCollectionExtensions
 {
-    /// <summary>The audit trail on the audit queue and in the archive, through the storage account's queue client (see <c>Storage/</c>).</summary>
+    /// <summary>The audit trail on the audit queue (the feed, on its own account if one is named) and in the archive, through the storage clients of <c>Storage/</c>.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuditOptions>()
@@ -19,7 +20,7 @@ public static class AuditServiceCollectionExtensions
         // Every record to the feed (the queue) and the archive (append-only, immutable in Azure) at once.
         services.AddSingleton(sp => new ArchiveAuditSink(Archive(sp), AuditArchive.NewWriterId(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAuditSink>(sp => new FeedAndArchiveAuditSink(
-            new QueueAuditSink(sp.GetRequiredService<QueueServiceClient>().GetQueueClient(QueueNames.Audit)),
+            new QueueAuditSink(sp.GetRequiredKeyedService<QueueServiceClient>(StorageAccount.AuditFeed).GetQueueClient(QueueNames.Audit)),
             sp.GetRequiredService<ArchiveAuditSink>()));
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new AuditArchiveReader(Archive(sp)));

@@ -18,6 +18,15 @@ public static class StorageAccount
     /// <summary>The configuration section shared with the Functions host.</summary>
     public const string ConnectionSection = "AzureWebJobsStorage";
 
+    /// <summary>
+    /// Optional: another account for the audit feed (the queue a SIEM consumes), named the same ways. Without it the feed
+    /// is on <see cref="ConnectionSection"/>'s account with everything else.
+    /// </summary>
+    public const string AuditFeedSection = "AuditFeedStorage";
+
+    /// <summary>The keyed <see cref="QueueServiceClient"/> of the audit feed's account.</summary>
+    public const string AuditFeed = "audit-feed";
+
     public static QueueServiceClient Queues(IConfigurationSection connection, QueueClientOptions options, TokenCredential credential) =>
         Connect(connection, "queue",
             s => new QueueServiceClient(s, options),

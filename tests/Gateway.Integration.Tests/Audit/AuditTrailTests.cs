@@ -90,6 +90,43 @@ public sealed class AuditTrailTests(AzuriteFixture storage) : GatewayTest(storag
     }
 
     [Fact]
+    public async Task The_audit_feed_may_have_an_account_of_its_own_and_then_every_record_lands_there_alone()
+    {
+        await using var feedAccount = await AzuriteProcess.StartAsync();
+        await using var gateway = await StartGatewayAsync(o => o.Settings["AuditFeedStorage"] = feedAccount.ConnectionString);
+
+        var applied = await gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId, name: "Fed elsewhere").ToJsonString());
+        var rejected = await gateway.PutAsync(Seed.EditableTokenId, """{"data":{}}""");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity), (applied.StatusCode, rejected.StatusCode));
+        var fed = new List<JsonNode>();
+        await foreach (var text in GatewayHarness.Drain(feedAccount.Queue(AccessTokenGateway.Changes.QueueNames.Audit))) fed.Add(JsonNode.Parse(text)!);
+        Assert.Equal(["intent", "outcome", "outcome"], fed.Select(r => (string)r["kind"]!));
+        Assert.Equal(["applied", "rejected"], fed.Skip(1).Select(r => (string)r["outcome"]!));
+        Assert.Empty(await gateway.AuditRecordsAsync());   // nothing on the gateway's own account's feed
+        // The archive stays with the gateway's account: both records of the change are there too.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var archived = await new AuditArchiveReader(new Azure.Storage.Blobs.BlobContainerClient(Storage.ConnectionString, AuditArchive.ContainerName))
+            .ReadDaysAsync(today.AddDays(-1), today, CancellationToken.None);
+        Assert.Equal(2, archived.Count(r => r.AuditId == (string)fed[0]["audit_id"]!));
+    }
+
+    [Fact]
+    public async Task An_audit_feed_account_that_cannot_be_reached_means_503_and_DatoCMS_sees_no_put()
+    {
+        var closed = FreePort.Next();
+        await using var gateway = await StartGatewayAsync(o => o.Settings["AuditFeedStorage"] =
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;");
+
+        var response = await gateway.PutAsync(Seed.EditableTokenId, Documents.Update(Seed.EditableTokenId, name: "Never applied").ToJsonString());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("AUDIT_UNAVAILABLE", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, gateway.Simulator.State.CountRequests("PUT"));
+        Assert.Equal("Read-only API token", gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
+    }
+
+    [Fact]
     public void Record_over_the_queue_limit_is_shortened_in_free_text_only()
     {
         var state = new AccessTokenGateway.Tokens.TokenState(new string('n', 30_000), true, false, true, "34");
