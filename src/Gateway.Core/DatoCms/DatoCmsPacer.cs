@@ -95,6 +95,39 @@ public sealed class DatoCmsPacer
         }
     }
 
+    /// <summary>
+    /// How many requests (at most <paramref name="atMost"/>), asking now one after another with nothing else asking, would
+    /// have their slots by <paramref name="until"/>: the slots the window model and the span cap would give them, spaced
+    /// <c>window / limit</c> apart, each window after this one lasting a window and a round trip (its provisional length).
+    /// It errs low: it counts no burst, no catch-up after a lull, and nothing of this window's requests DatoCMS may yet
+    /// show it did not count.
+    /// </summary>
+    public int SlotsBy(DateTimeOffset until, int atMost)
+    {
+        lock (_gate)
+        {
+            var now = Time.GetUtcNow();
+            var spacing = _window / _limit;
+            var span = _window + _roundTrip;
+            var at = Max(Max(now, _tat - spacing * (_burst - 1)), _lastSlot);
+            var (windowEnd, counted) = (_windowEnd, _sent + _spilled + _foreign);
+            // The slots counted here follow the recent ones; the span cap looks back `limit` slots over both.
+            var slots = new List<DateTimeOffset>(Math.Min(atMost, 1_024));
+            DateTimeOffset LimitAgo() => slots.Count >= _limit ? slots[^_limit] : _recent[_recent.Count + slots.Count - _limit];
+            while (slots.Count < atMost)
+            {
+                if (counted >= _limit) at = Max(at, windowEnd);
+                if (_recent.Count + slots.Count >= _limit) at = Max(at, LimitAgo() + span);
+                if (at >= windowEnd) (windowEnd, counted) = (at + span, 0);
+                if (at > until) break;
+                counted++;
+                slots.Add(at);
+                at += spacing;
+            }
+            return slots.Count;
+        }
+    }
+
     /// <summary>Waits for a slot: a read may wait half of <see cref="DatoCmsOptions.MaxRateLimitWait"/>, a write all of it, neither past <paramref name="deadline"/>.</summary>
     /// <exception cref="RateLimitWaitTooLongException">The slot lies further away than the request may wait.</exception>
     public async ValueTask<PacerSlot> AcquireAsync(bool isRead, DateTimeOffset deadline, CancellationToken cancellationToken)

@@ -30,10 +30,9 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     // Readers answered who have not yet moved on to their PUT or their end; signalled when none are left.
     private int _planning;
     private TaskCompletionSource _planned = Completed();
-    // A write may wait MaxRateLimitWait for its slot, a read half of it: the longest a list is held for its readers.
+    // A write may wait MaxRateLimitWait for its slot: the span a list's readers' PUTs must fit in, and the longest a list
+    // is held for the PUTs of the one before.
     private readonly TimeSpan _writeMayWait = options.Value.MaxRateLimitWait;
-    private readonly TimeSpan _mayHold = options.Value.MaxRateLimitWait / 2;
-    private readonly TimeSpan _window = options.Value.RateLimitWindow;
     private readonly int _burst = options.Value.PacingBurst;
 
     /// <summary>Lists sent, and reads they served (for tests and the benchmark).</summary>
@@ -104,7 +103,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
                 _open.Remove(batch.Bearer);
                 // No more readers than the pacer can give a PUT slot within the longest a write may wait: the others
                 // stay for the next list, which is sent once these have moved on.
-                var most = MostReaders();
+                var most = MostReaders(batch.Readers.Count);
                 readers = batch.Readers.Count <= most ? batch.Readers : batch.Readers[..most];
                 if (readers.Count < batch.Readers.Count)
                 {
@@ -140,27 +139,30 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
-    /// Readers one list may serve: the <c>PUT</c>s DatoCMS's limit lets through in the longest a write may wait less one
-    /// window, less a burst. A list goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue behind
-    /// nothing but each other; at worst the list took its window's last slot, and they wait a window for the next.
+    /// Readers one list may serve, of <paramref name="waiting"/>: the slots the pacer can give out from now within the
+    /// longest a write may wait, less the list's own and a burst (for requests of other callers asking meanwhile). A list
+    /// goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue behind nothing but each other;
+    /// each asks for its slot after the list's answer, and may wait as long from then.
     /// </summary>
-    private int MostReaders() =>
-        (int)Math.Max(2, pacer.Limit * (_writeMayWait - _window).Ticks / _window.Ticks - _burst);
+    private int MostReaders(int waiting) =>
+        Math.Max(2, pacer.SlotsBy(pacer.Time.GetUtcNow() + _writeMayWait, atMost: waiting + 1 + _burst) - 1 - _burst);
 
     /// <summary>
     /// Until the readers of the last list have moved on, no request waits for the pacer, and the pacer's next slot has
-    /// come; or until the longest a read may wait on the rate limit has passed (then the list goes, and the pacer decides
-    /// as for any read). True when DatoCMS's budget held it back: the budget is then what the reads cost.
+    /// come; or until the longest a write may wait on the rate limit has passed (then the list goes, and the pacer decides
+    /// as for any read). The last list's PUTs fill that span at most, so the next list goes once they have gone, not
+    /// behind them (where a read's shorter wait could refuse it, and every reader with it). True when DatoCMS's budget
+    /// held it back: the budget is then what the reads cost.
     /// </summary>
     private async Task<bool> WhenDueAsync()
     {
         var time = pacer.Time;
-        var until = time.GetUtcNow() + _mayHold;
+        var until = time.GetUtcNow() + _writeMayWait;
         Task planned;
         lock (_gate) planned = _planning == 0 ? Task.CompletedTask : _planned.Task;
         try
         {
-            await planned.WaitAsync(_mayHold, time).ConfigureAwait(false);
+            await planned.WaitAsync(_writeMayWait, time).ConfigureAwait(false);
             var pressed = false;
             while (time.GetUtcNow() is var now && now < until)
             {

@@ -297,6 +297,82 @@ public sealed class DatoCmsPacerTests
     /// fixed-window limiter like DatoCMS's, with random network delays that reorder requests: not one 429.
     /// </summary>
     [Theory]
+    [InlineData(60, 1)]    // one answer, and the round trip is measured (until then the pacer guesses 1 s, and counts low)
+    [InlineData(60, 20)]
+    [InlineData(60, 60)]   // the window spent: the next slots are the next window's
+    [InlineData(30, 1)]
+    [InlineData(30, 25)]
+    [InlineData(10, 7)]
+    public void SlotsBy_counts_no_more_slots_than_requests_asking_one_after_another_then_get_and_not_much_fewer(int limit, int alreadySent)
+    {
+        var (pacer, time) = NewPacer(limit: limit, windowSeconds: 3, burst: 4);
+        var datoCms = new FixedWindow(limit, TimeSpan.FromSeconds(3));
+        for (var i = 0; i < alreadySent; i++) SendAndAnswer(pacer, time, datoCms, DateTimeOffset.MaxValue);
+        var until = time.GetUtcNow() + TimeSpan.FromSeconds(6);
+
+        var counted = pacer.SlotsBy(until, atMost: 1_000);
+        var got = 0;
+        while (SendAndAnswer(pacer, time, datoCms, until)) got++;
+
+        Assert.InRange(counted, got - limit / 10 - 1, got);
+        Assert.Equal(0L, pacer.RateLimited);
+    }
+
+    [Fact]
+    public void SlotsBy_counts_the_slots_already_promised_to_requests_still_waiting_for_theirs()
+    {
+        var (pacer, time) = NewPacer(limit: 60, windowSeconds: 3, burst: 4);
+        var until = time.GetUtcNow() + TimeSpan.FromSeconds(4);
+        var before = pacer.SlotsBy(until, atMost: 1_000);
+        for (var i = 0; i < 55; i++) Reserve(pacer);   // promised, over the next 2.75 s
+
+        // Five are left in this window; the next one (a round trip after this window's provisional end) opens at 4 s.
+        Assert.Equal((61, 6, 3), (before, pacer.SlotsBy(until, atMost: 1_000), pacer.SlotsBy(until, atMost: 3)));
+    }
+
+    [Fact]
+    public void SlotsBy_stops_at_what_the_caller_needs_however_high_the_limit()
+    {
+        // A limit of a million per window (a DatoCMS that never limits): two million slots in 6 s, none of them counted.
+        var (pacer, time) = NewPacer(limit: 1_000_000, windowSeconds: 3, burst: 4);
+        for (var i = 0; i < 5_000; i++) Reserve(pacer);
+
+        Assert.Equal(64, pacer.SlotsBy(time.GetUtcNow() + TimeSpan.FromSeconds(6), atMost: 64));
+    }
+
+    /// <summary>One request asking now, sent at its slot and answered at once; false (nothing reserved) once its slot would come after <paramref name="until"/>.</summary>
+    private static bool SendAndAnswer(DatoCmsPacer pacer, FakeTimeProvider time, FixedWindow datoCms, DateTimeOffset until)
+    {
+        while (true)
+        {
+            if (pacer.NextFree() > until) return false;
+            var reserved = pacer.TryReserve(NoDeadline, out var slot);
+            if (slot.At > time.GetUtcNow()) time.SetUtcNow(slot.At);
+            if (!reserved) continue;
+            var (status, remaining, reset) = datoCms.Hit(time.GetUtcNow());
+            pacer.Observe(slot, status, datoCms.Limit, remaining, reset);
+            return true;
+        }
+    }
+
+    /// <summary>DatoCMS's limiter: a fixed window opened by the first request after the last one ended.</summary>
+    private sealed class FixedWindow(int limit, TimeSpan window)
+    {
+        private DateTimeOffset _start = DateTimeOffset.MinValue;
+        private int _count;
+
+        public int Limit => limit;
+
+        public (int Status, int Remaining, TimeSpan Reset) Hit(DateTimeOffset at)
+        {
+            if (at >= _start + window) (_start, _count) = (at, 0);
+            _count++;
+            var reset = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((_start + window - at).TotalSeconds)));
+            return _count > limit ? (429, 0, reset) : (200, limit - _count, reset);
+        }
+    }
+
+    [Theory]
     [InlineData(60, 1, 0)]
     [InlineData(60, 25, 0)]
     [InlineData(60, 100, 0)]

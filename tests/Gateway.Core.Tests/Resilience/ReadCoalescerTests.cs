@@ -173,8 +173,9 @@ public sealed class ReadCoalescerTests
     [Fact]
     public async Task One_list_serves_no_more_readers_than_the_pacer_can_give_a_PUT_slot_in_time_the_rest_wait_for_the_next()
     {
-        // A write may wait 4 s: a window less, 1 s, is 20 PUTs at 60 per 3 s; less a burst (4), 16.
-        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(4) };
+        // A write may wait 1 s: the pacer has 21 slots from now to then at 60 per 3 s (one each 50 ms); less the list's
+        // own and a burst (4), 16.
+        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(1) };
         var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
         var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List([.. ids]));
@@ -191,6 +192,47 @@ public sealed class ReadCoalescerTests
         for (var i = 0; i < 16; i++) reads.MovedOn();
         await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((2, 20), (reads.Lists, reads.ListedReads));
+    }
+
+    [Fact]
+    public async Task A_list_is_held_behind_waiting_PUTs_as_long_as_a_write_may_wait_so_it_goes_after_them_not_refused_behind_them()
+    {
+        // Defaults: a write may wait 6 s, a read 3 s. This window is spent and a PUT waits 4 s for the next one.
+        var options = new DatoCmsOptions();
+        var pacer = new DatoCmsPacer(options, _time);
+        var reads = new ReadCoalescer(_client.Object, pacer, Options.Create(options));
+        Task put = Task.CompletedTask;
+        bool? putHadItsSlot = null;
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).Returns(() =>
+        {
+            putHadItsSlot = put.IsCompleted;
+            return Task.FromResult(List("1", "2", "3"));
+        });
+        for (var i = 0; i < options.RateLimitPerWindow; i++)
+        {
+            Assert.True(pacer.TryReserve(DateTimeOffset.MaxValue, out var spent));
+            pacer.NoAnswer(spent);   // done with (no answer to learn from), so they stop counting when the next window opens
+        }
+        put = pacer.AcquireAsync(isRead: false, DateTimeOffset.MaxValue, CancellationToken.None).AsTask();
+        Assert.Equal(1, pacer.Waiting);
+
+        var readers = new[] { "1", "2", "3" }.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _time.Advance(TimeSpan.FromSeconds(3.5));   // past a read's wait: a list sent now would queue behind the PUT
+        await Task.WhenAny(Task.WhenAll(readers), Task.Delay(TimeSpan.FromMilliseconds(200)));   // a chance to go too early
+        _time.Advance(TimeSpan.FromSeconds(0.5));   // the PUT has its slot; nothing waits any more
+        await put.WaitAsync(TimeSpan.FromSeconds(10));
+        // The list then takes the pacer's next slot, 50 ms on: the clock moves on in small steps until it has gone.
+        var all = Task.WhenAll(readers);
+        for (var step = 0; step < 100 && !all.IsCompleted; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(1);
+        }
+        var replies = await all.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(putHadItsSlot);
+        Assert.Equal(["1", "2", "3"], replies.Select(r => r.Token!.Id));
+        Assert.Equal((1, 3), (reads.Lists, reads.ListedReads));
     }
 
     [Fact]
