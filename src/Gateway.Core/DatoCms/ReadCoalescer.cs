@@ -17,7 +17,9 @@ namespace AccessTokenGateway.DatoCms;
 /// what holds reads back, the reads of a few readers in a large project.</item>
 /// <item>A token missing from the list gets DatoCMS's 404 for it, as its own <c>GET</c> would; a list DatoCMS refused or
 /// failed on gives each reader that same reply (a 401 each reader's session answers by refreshing the CMA token once).</item>
-/// <item>A reader that gives up (its cancellation) leaves the others waiting for the list, which runs on.</item>
+/// <item>A reader that gives up (its cancellation) leaves the others waiting for the list, which runs on. One that no
+/// list has taken within <see cref="DatoCmsOptions.MaxRateLimitWait"/> reads its own token: the pacer refuses it when
+/// DatoCMS's budget is short, before it spends any.</item>
 /// </list>
 /// </summary>
 public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOptions<DatoCmsOptions> options)
@@ -49,7 +51,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     /// </summary>
     public async Task<DatoCmsReply> ReadAsync(string tokenId, string bearerToken, CancellationToken cancellationToken)
     {
-        var reader = new Reader(tokenId);
+        var reader = new Reader(tokenId, pacer.Time.GetUtcNow());
         Batch? begun = null;
         Task previous = Task.CompletedTask;
         lock (_gate)
@@ -67,7 +69,30 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         if (begun is not null) _ = SendWhenDueAsync(begun, previous);
         try
         {
-            return await reader.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await reader.Reply.Task.WaitAsync(_writeMayWait, pacer.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (Withdrawn(reader, bearerToken))
+            {
+                // No list has taken it within the longest a call may wait on the rate limit: it reads its own token, as a
+                // lone read does, and the pacer decides. When DatoCMS's budget is what held it back, the pacer refuses it
+                // (a 429 with its Retry-After) before it spends any; when something else did (storage slow to let the
+                // last list's readers move on), it is served.
+                try
+                {
+                    return await client.GetAccessTokenAsync(reader.TokenId, bearerToken, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    MovedOn();   // it gets no reply, so its caller will not say it moved on
+                    throw;
+                }
+            }
+            catch (TimeoutException)
+            {
+                return await reader.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);   // its list is on its way
+            }
         }
         catch (OperationCanceledException)
         {
@@ -75,6 +100,21 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
             _ = reader.Reply.Task.ContinueWith(_ => MovedOn(), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes a reader no list has taken yet out of the batch it waits in (the open one: a reader not yet taken is always
+    /// there). Its caller will still tell <see cref="MovedOn"/> of the reply it gets, so it counts as answered.
+    /// </summary>
+    private bool Withdrawn(Reader reader, string bearer)
+    {
+        lock (_gate)
+        {
+            if (reader.Taken || !_open.TryGetValue(bearer, out var batch) || !batch.Readers.Remove(reader)) return false;
+            if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _planning++;
+            return true;
         }
     }
 
@@ -103,8 +143,9 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
                 _open.Remove(batch.Bearer);
                 // No more readers than the pacer can give a PUT slot within the longest a write may wait: the others
                 // stay for the next list, which is sent once these have moved on.
-                var most = MostReaders(batch.Readers.Count);
+                var most = MostReaders(batch.Readers);
                 readers = batch.Readers.Count <= most ? batch.Readers : batch.Readers[..most];
+                foreach (var reader in readers) reader.Taken = true;
                 if (readers.Count < batch.Readers.Count)
                 {
                     rest = new Batch(batch.Bearer);
@@ -139,13 +180,21 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
-    /// Readers one list may serve, of <paramref name="waiting"/>: the slots the pacer can give out from now within the
-    /// longest a write may wait, less the list's own and a burst (for requests of other callers asking meanwhile). A list
-    /// goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue behind nothing but each other;
-    /// each asks for its slot after the list's answer, and may wait as long from then.
+    /// Readers one list may serve, of those waiting (in the order they came): as many as the pacer can give a <c>PUT</c>
+    /// slot from now within the longest a write may wait, less the list's own slot and a burst (for requests of other
+    /// callers asking meanwhile). A list goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue
+    /// behind nothing but each other; each asks for its slot after the list's answer, and may wait as long from then.
+    /// And no more than leaves the first reader not served time to be taken by the next list (sent once these
+    /// <c>PUT</c>s have gone) before it has waited that long itself: otherwise it would be refused.
     /// </summary>
-    private int MostReaders(int waiting) =>
-        Math.Max(2, pacer.SlotsBy(pacer.Time.GetUtcNow() + _writeMayWait, atMost: waiting + 1 + _burst) - 1 - _burst);
+    private int MostReaders(List<Reader> waiting)
+    {
+        int Fitting(DateTimeOffset until) =>
+            Math.Max(2, pacer.SlotsBy(until, atMost: waiting.Count + 1 + _burst) - 1 - _burst);
+        var most = Fitting(pacer.Time.GetUtcNow() + _writeMayWait);
+        while (most < waiting.Count && Fitting(waiting[most].Asked + _writeMayWait) is var fits && fits < most) most = fits;
+        return most;
+    }
 
     /// <summary>
     /// Until the readers of the last list have moved on, no request waits for the pacer, and the pacer's next slot has
@@ -229,9 +278,12 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Reader(string tokenId)
+    private sealed class Reader(string tokenId, DateTimeOffset asked)
     {
         public string TokenId { get; } = tokenId;
+        public DateTimeOffset Asked { get; } = asked;
+        /// <summary>Taken by a list about to be sent (set under the lock): it can no longer be withdrawn.</summary>
+        public bool Taken { get; set; }
         public TaskCompletionSource<DatoCmsReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

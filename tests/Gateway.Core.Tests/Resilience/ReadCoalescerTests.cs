@@ -236,6 +236,64 @@ public sealed class ReadCoalescerTests
     }
 
     [Fact]
+    public async Task A_reader_no_list_took_within_the_longest_a_call_may_wait_reads_its_own_token_for_the_pacer_to_decide()
+    {
+        // Read 1 holds up the list behind it for longer than a call may wait on the rate limit (6 s by default).
+        _client.Setup(c => c.GetAccessTokenAsync("2", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("2"));
+        _client.Setup(c => c.GetAccessTokenAsync("3", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(
+            new DatoCmsReply(DatoCmsReplyKind.RateLimited, 0, "refused by the pacer") { Status = 429, RetryAfter = TimeSpan.FromSeconds(3) });
+        var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var behind = new[] { "2", "3" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _time.Advance(TimeSpan.FromSeconds(6));
+
+        var replies = await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Each is what its own GET answered, here one served and one the pacer refused (PacingTests: the real pacer).
+        Assert.Equal((DatoCmsReplyKind.Ok, "2"), (replies[0].Kind, replies[0].Token!.Id));
+        Assert.Equal((DatoCmsReplyKind.RateLimited, 429), (replies[1].Kind, replies[1].Status));
+        _firstRead.SetResult(Single("1"));
+        Assert.Equal("1", (await first.WaitAsync(TimeSpan.FromSeconds(10))).Token!.Id);
+        for (var i = 0; i < 3; i++) _reads.MovedOn();
+
+        // No list was sent for them, and the coalescer goes on: the readers that come next share the list their batch sends.
+        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("4", "5"));
+        var next = new[] { "4", "5" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        Assert.Equal(["4", "5"], (await Task.WhenAll(next).WaitAsync(TimeSpan.FromSeconds(10))).Select(r => r.Token!.Id));
+        Assert.Equal((1, 2), (_reads.Lists, _reads.ListedReads));
+    }
+
+    [Fact]
+    public async Task A_list_leaves_the_first_reader_it_does_not_serve_time_to_be_taken_by_the_next_before_it_is_refused()
+    {
+        // A write may wait 1 s: 21 slots from now at 60 per 3 s, 16 readers. But these readers have waited 0.5 s already:
+        // the first one left over must be taken by the next list within 0.5 s, when 11 slots have come: 6 readers now.
+        var options = new DatoCmsOptions { MaxRateLimitWait = TimeSpan.FromSeconds(1) };
+        var reads = new ReadCoalescer(_client.Object, new DatoCmsPacer(options, _time), Options.Create(options));
+        var ids = Enumerable.Range(2, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var listed = new List<int>();
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()))
+            .Returns((string _, IReadOnlySet<string>? only, CancellationToken _) =>
+            {
+                lock (listed) listed.Add(only!.Count);
+                return Task.FromResult(List([.. only!]));
+            });
+
+        var first = reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var behind = ids.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToList();
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        _firstRead.SetResult(Single("1"));
+        await first;
+        reads.MovedOn();
+        await Task.WhenAll(behind.Take(6)).WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 6; i++) reads.MovedOn();
+        var replies = await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([6, 14], listed);   // the 14 others, all taken by the next list before their second of waiting
+        Assert.All(replies, r => Assert.Equal(DatoCmsReplyKind.Ok, r.Kind));
+    }
+
+    [Fact]
     public async Task Once_a_list_shows_a_large_project_a_few_readers_read_their_own_tokens_rather_than_all_of_them()
     {
         // 1,000 tokens for 3 readers: reading the list costs more than the requests it saves.
