@@ -14,10 +14,8 @@ public sealed class TwoInstanceDrainTests(AzuriteFixture storage, ITestOutputHel
     {
         await storage.ResetQueuesAsync();
         await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { RateLimitPerWindow = 100_000 });
-        await using var first = await GatewayHarness.StartAsync(storage, o => o.SharedSimulator = simulator);
-        await using var second = await GatewayHarness.StartAsync(storage, o => o.SharedSimulator = simulator);
-
         var tokens = Seed.EditableTokenIds;
+        var changeQueue = storage.Queue(AccessTokenGateway.Changes.QueueNames.Changes);
         var sent = new Dictionary<string, string>(); // message id → the name it sets
         var started = DateTime.UtcNow;
         for (var i = 0; i < 200; i++)
@@ -32,9 +30,17 @@ public sealed class TwoInstanceDrainTests(AzuriteFixture storage, ITestOutputHel
             document["data"]!["attributes"]!["can_access_cda_preview"] = current.CanAccessCdaPreview;
             document["data"]!["attributes"]!["can_access_cma"] = current.CanAccessCma;
             document["data"]!["relationships"]!["role"]!["data"] = new JsonObject { ["type"] = "role", ["id"] = current.RoleId };
-            var receipt = await first.ChangeQueue.SendMessageAsync(document.ToJsonString());
+            var receipt = await changeQueue.SendMessageAsync(document.ToJsonString());
             sent[receipt.Value.MessageId] = name;
         }
+        // Both instances start on a full queue, together: each takes its share from its first poll. Started before the
+        // messages, one instance could keep up with them as they came and leave the other nothing (seen on a loaded
+        // machine: all 200 in one instance's chain).
+        var instances = await Task.WhenAll(
+            GatewayHarness.StartAsync(storage, o => o.SharedSimulator = simulator),
+            GatewayHarness.StartAsync(storage, o => o.SharedSimulator = simulator));
+        await using var first = instances[0];
+        await using var second = instances[1];
 
         var records = await first.WaitForAuditAsync(r => r.Count(x => x["outcome"] is not null) >= 200, TimeSpan.FromSeconds(120));
         var elapsed = DateTime.UtcNow - started;
