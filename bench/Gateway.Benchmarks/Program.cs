@@ -46,7 +46,10 @@ vault.SetSecret(InProcessGateway.CmaSecretName, Changes.CmaToken);
 if (coldOnly)
 {
     var cold = await ColdHostPhase.RunAsync(simulator, plan.ColdStarts, plan.MemoryRequestsLong, serverGc: false, coldHost, coldEnv, DrainPhase.TokenIds(plan.MemoryTokens), plan.MemoryRequests);
-    Progress($"start-up median {cold.MedianStartup.TotalMilliseconds:N0} ms; RSS after {cold.AtCheckpoint.Requests:N0} changes {cold.AtCheckpoint.RssBytes / 1e6:0} MB; after {cold.Requests:N0} changes to {cold.Tokens:N0} tokens peak RSS {cold.PeakRssBytes / 1e6:0} MB, final {cold.FinalRssBytes / 1e6:0} MB (anonymous {cold.FinalSplit.Anonymous / 1e6:0} MB, file-backed {cold.FinalSplit.FileBacked / 1e6:0} MB); {cold.Requests / cold.Elapsed.TotalSeconds:0} changes/s");
+    Progress($"start-up median {cold.MedianStartup.TotalMilliseconds:N0} ms; {cold.Requests:N0} changes to {cold.Tokens:N0} tokens at {cold.Requests / cold.Elapsed.TotalSeconds:0} changes/s; peak RSS {cold.PeakRssBytes / 1e6:0} MB");
+    foreach (var at in new[] { cold.AtCheckpoint, cold.AtEnd }.OfType<MemoryAt>())
+        Progress($"  RSS over changes {at.Changes - at.Window:N0}–{at.Changes:N0}: median {at.MedianRss / 1e6:0} MB ({at.LowestRss / 1e6:0}–{at.HighestRss / 1e6:0}, {at.Samples} samples); " +
+            $"at {at.Changes:N0}: GC heap {at.Split.GcHeap / 1e6:0} MB, other own {at.Split.OtherAnonymous / 1e6:0} MB, file-backed {at.Split.FileBacked / 1e6:0} MB");
     return 0;
 }
 if (latencyOnly)
