@@ -90,7 +90,7 @@ public sealed class DatoCmsPacer
         lock (_gate)
         {
             var now = Time.GetUtcNow();
-            var at = Max(Max(now, _tat - _window / _limit * (_burst - 1)), _lastSlot);
+            var at = Paced(now);
             return Max(_sent + _spilled + _foreign >= _limit ? Max(_windowEnd, now) : at, SpanCap(now));
         }
     }
@@ -109,7 +109,7 @@ public sealed class DatoCmsPacer
             var now = Time.GetUtcNow();
             var spacing = _window / _limit;
             var span = _window + _roundTrip;
-            var at = Max(Max(now, _tat - spacing * (_burst - 1)), _lastSlot);
+            var at = Paced(now);
             var (windowEnd, counted) = (_windowEnd, _sent + _spilled + _foreign);
             // The slots counted here follow the recent ones; the span cap looks back `limit` slots over both.
             var slots = new List<DateTimeOffset>(Math.Min(atMost, 1_024));
@@ -176,7 +176,7 @@ public sealed class DatoCmsPacer
         {
             var now = Time.GetUtcNow();
             var spacing = _window / _limit;
-            var at = Max(Max(now, _tat - spacing * (_burst - 1)), _lastSlot);
+            var at = Paced(now);
             var full = _sent + _spilled + _foreign >= _limit;
             if (full) at = Max(_windowEnd, now);
             at = Max(at, SpanCap(now));
@@ -300,6 +300,9 @@ public sealed class DatoCmsPacer
             PublishRemaining();
         }
     }
+
+    /// <summary>The earliest slot the spacing allows (GCRA with its burst), after every slot already given (called under the lock).</summary>
+    private DateTimeOffset Paced(DateTimeOffset now) => Max(Max(now, _tat - _window / _limit * (_burst - 1)), _lastSlot);
 
     /// <summary>
     /// The earliest slot that keeps this instance's requests to the limit in any span of a window plus a round trip (called

@@ -112,10 +112,16 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         lock (_gate)
         {
             if (reader.Taken || !_open.TryGetValue(bearer, out var batch) || !batch.Readers.Remove(reader)) return false;
-            if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _planning++;
+            Answering(1);
             return true;
         }
+    }
+
+    /// <summary>Counts readers about to be answered: the next list waits until each has moved on (called under the lock).</summary>
+    private void Answering(int readers)
+    {
+        if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _planning += readers;
     }
 
     /// <summary>A reader answered by <see cref="ReadAsync"/> has moved on (to its write, or to its end); once per answer.</summary>
@@ -158,11 +164,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
             if (rest is not null) _ = SendWhenDueAsync(rest, restAfter);
             // No reader's cancellation reaches the call: it serves them all. DatoCMS's deadlines bound it.
             var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer, pressed).ConfigureAwait(false);
-            lock (_gate)
-            {
-                if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _planning += readers.Count;
-            }
+            lock (_gate) Answering(readers.Count);
             foreach (var reader in readers) reader.Reply.TrySetResult(replies[reader.TokenId]);
         }
         catch (Exception ex)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AccessTokenGateway.Changes;
 using AccessTokenGateway.DatoCms;
 using AccessTokenGateway.Secrets;
+using AccessTokenGateway.Storage;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace AccessTokenGateway.Health;
 
 /// <summary>
 /// Whether this instance can do its work: Key Vault (the CMA token from the secret source, i.e. from its cache while
-/// that is fresh: no read beyond what changes cause), storage (one property read of the change queue) and DatoCMS
+/// that is fresh: no read beyond what changes cause), storage (one property read of the change queue, and of the audit
+/// feed when it has an account of its own: changes fail closed without it) and DatoCMS
 /// (a recent answer to any call is evidence enough; otherwise one unauthenticated probe through the same pacer).
 /// The report is kept for <see cref="HealthOptions.CacheDuration"/> and computed by one caller at a time, so polls,
 /// however many, cannot amplify into load on the vault or DatoCMS's rate limit.
@@ -18,6 +20,7 @@ namespace AccessTokenGateway.Health;
 public sealed class GatewayHealth(
     [FromKeyedServices(SecretsServiceCollectionExtensions.CmaToken)] ISecretSource cmaToken,
     QueueServiceClient queues,
+    [FromKeyedServices(StorageAccount.AuditFeed)] QueueServiceClient feed,
     DatoCmsProbe datoCms,
     DatoCmsAnswers answers,
     IOptions<HealthOptions> options,
@@ -34,7 +37,13 @@ public sealed class GatewayHealth(
         {
             if (Fresh() is { } checkedMeanwhile) return checkedMeanwhile;
             var keyVault = TimedAsync(async ct => { await cmaToken.GetAsync(ct).ConfigureAwait(false); return true; }, cancellationToken);
-            var storage = TimedAsync(async ct => { await queues.GetQueueClient(QueueNames.Changes).GetPropertiesAsync(ct).ConfigureAwait(false); return true; }, cancellationToken);
+            var storage = TimedAsync(async ct =>
+            {
+                await Task.WhenAll(
+                    queues.GetQueueClient(QueueNames.Changes).GetPropertiesAsync(ct),
+                    ReferenceEquals(feed, queues) ? Task.CompletedTask : feed.GetQueueClient(QueueNames.Audit).GetPropertiesAsync(ct)).ConfigureAwait(false);
+                return true;
+            }, cancellationToken);
             var datoCmsUp = answers.AnsweredWithin(options.Value.DatoCmsEvidence)
                 ? Task.FromResult(new DependencyHealth(true, 0))
                 : TimedAsync(datoCms.ReachableAsync, cancellationToken);

@@ -253,12 +253,13 @@ public sealed class ReadCoalescerTests
         Assert.Equal((DatoCmsReplyKind.RateLimited, 429), (replies[1].Kind, replies[1].Status));
         _firstRead.SetResult(Single("1"));
         Assert.Equal("1", (await first.WaitAsync(TimeSpan.FromSeconds(10))).Token!.Id);
-        for (var i = 0; i < 3; i++) _reads.MovedOn();
 
-        // No list was sent for them, and the coalescer goes on: the readers that come next share the list their batch sends.
-        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);
+        // No list was sent for them, and the coalescer goes on: the readers that come next (joining while the three
+        // answered have not moved on) share the list their batch sends.
         _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(List("4", "5"));
         var next = new[] { "4", "5" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);
+        for (var i = 0; i < 3; i++) _reads.MovedOn();
         Assert.Equal(["4", "5"], (await Task.WhenAll(next).WaitAsync(TimeSpan.FromSeconds(10))).Select(r => r.Token!.Id));
         Assert.Equal((1, 2), (_reads.Lists, _reads.ListedReads));
     }

@@ -94,6 +94,23 @@ public sealed class HealthTests(AzuriteFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_audit_feed_account_of_its_own_that_is_unreachable_is_reported_as_storage_down()
+    {
+        // Every change fails closed without the feed, so health must not say storage is up while it cannot be reached.
+        await using var gateway = await GatewayHarness.StartAsync(storage, o =>
+        {
+            o.StartQueueListener = false;
+            o.Settings["AuditFeedStorage"] =
+                $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};QueueEndpoint=http://127.0.0.1:{FreePort.Next()}/devstoreaccount1;";
+        });
+
+        var (status, body, _) = await HealthAsync(gateway);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(("down", "up", "up"), (StatusOf(body, "storage"), StatusOf(body, "keyVault"), StatusOf(body, "datoCms")));
+    }
+
+    [Fact]
     public async Task A_flood_of_polls_costs_one_check_per_cache_period()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
