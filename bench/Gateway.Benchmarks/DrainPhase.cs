@@ -22,6 +22,8 @@ internal sealed record DrainResult(
     public string Timeline { get; init; } = "";
     /// <summary>DatoCMS's requests by kind: single reads, lists, PUTs.</summary>
     public string Mix { get; init; } = "";
+    /// <summary>Whether the benchmark's own process stalled meanwhile (<see cref="StallMeter"/>).</summary>
+    public string Stalls { get; init; } = "";
 }
 
 /// <summary>
@@ -56,12 +58,17 @@ internal static class DrainPhase
         };
 
         using var meters = new GatewayMeterReader();   // requests and 429s as the gateway's meter counts them
+        using var stalls = new StallMeter();
+        var (auditWrites, leases) = (new Samples(), new Samples());
+        (gateway.Audit.Recording, gateway.Locks.Recording) = (auditWrites, leases);
         var startedAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, ct) => await changeQueue.SendMessageAsync(m, ct));
         Interlocked.Add(ref gateway.ChangesServed, changes);
         var completed = await UntilAppliedAsync(simulator, changes, floor * 3 + TimeSpan.FromSeconds(60));
         var wall = Stopwatch.GetElapsedTime(started);
+        (gateway.Audit.Recording, gateway.Locks.Recording) = (null, null);
+        var stalled = $"{stalls.Summary()}; storage: {Spread(auditWrites)} per audit write, {Spread(leases)} per token lease";
         if (!completed) await Task.Delay(TimeSpan.FromSeconds(10));   // let anything in flight land before counting
 
         var applied = AppliedNames(simulator).Intersect(sent.Select(c => c.Name)).Count();
@@ -74,6 +81,7 @@ internal static class DrainPhase
             RateLimited = meters.RateLimited,
             OtherOutcomes = string.Join(", ", otherOutcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} ×{o.Value}")),
             Timeline = Timeline(simulator.State.Requests, startedAt, limit),
+            Stalls = stalled,
         };
     }
 
@@ -132,6 +140,9 @@ internal static class DrainPhase
         var applied = AppliedNames(simulator).Intersect(sent.Select(c => c.Name)).Count();
         return Result(who, simulator, changes, limit, wall, Floor(changes, limit), applied, changes - applied, 0, 0, applied == changes);
     }
+
+    private static string Spread(Samples samples) =>
+        $"p50 {samples.Percentile(50):0} / p99 {samples.Percentile(99):0} / max {samples.Percentile(100):0} ms";
 
     private static TimeSpan Floor(int changes, int limit) => Window * ((double)changes / limit);
 

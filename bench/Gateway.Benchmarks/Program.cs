@@ -91,6 +91,7 @@ foreach (var limit in drainLimits)
     var drain = await DrainPhase.ThroughGatewayAsync(host, simulator, drainStorage ?? storage, plan.DrainChanges, limit);
     Progress($"  {drain.Wall.TotalSeconds:0.0} s = {drain.Ratio:0.000}× the floor; {drain.Mix}; {drain.RateLimited:N0} 429s; {drain.Lost:N0} lost; outcomes other than applied: {(drain.OtherOutcomes.Length == 0 ? "none" : drain.OtherOutcomes)}");
     Progress($"  {drain.Timeline}");
+    Progress($"  {drain.Stalls}");
     drains.Add(drain);
     Progress($"the same {plan.DrainChanges:N0} changes from the official client, PUT only, {DrainPhase.ClientInFlight} in flight");
     var client = await DrainPhase.OfficialClientAsync(simulator, plan.DrainChanges, limit);

@@ -76,7 +76,7 @@ internal static class Report
             var client = r.Drains.Single(c => c.Who.StartsWith("official", StringComparison.Ordinal) && c.Limit == d.Limit);
             rows.Add(($"Drain {d.Changes:N0} queued changes to {d.Changes:N0} tokens at L = {d.Limit} / 3 s: wall vs floor ({d.Changes:N0} × 3 s ÷ {d.Limit})",
                 $"{S(d.Wall)} vs {S(d.Floor)} = {X(d.Ratio)}", "≤ 1.05×",
-                d.Completed ? Verdict(d.Ratio <= 1.05, "DatoCMS's view: " + d.Timeline) : "NO — did not finish; DatoCMS's view: " + d.Timeline));
+                d.Completed ? Verdict(d.Ratio <= 1.05, $"DatoCMS's view: {d.Timeline}; {d.Stalls}") : $"NO — did not finish; DatoCMS's view: {d.Timeline}; {d.Stalls}"));
             rows.Add(("  requests per change; share of them PUTs", $"{d.RequestsPerChange.ToString("0.000", Invariant)} ({d.Mix}); {Pct(d.PutShare)}", "≥ 95 % PUTs",
                 Verdict(d.PutShare >= 0.95, "reads were not gathered into few enough lists")));
             rows.Add(("  429s received ÷ requests DatoCMS saw", $"{d.RateLimited:N0} ÷ {d.Requests:N0} = {Pct(d.RateLimitedShare)}", "0",

@@ -9,7 +9,8 @@ namespace AccessTokenGateway.DatoCms;
 /// <list type="bullet">
 /// <item>Requests are spaced <c>window / limit</c> apart; after a quiet spell up to <see cref="DatoCmsOptions.PacingBurst"/>
 /// go at once, so a single change (a GET and a PUT) is never slowed. When requests came slower than that, what is left
-/// of the window is spread over what is left of it, so a window's budget is not lost to a lull.</item>
+/// of the window is spread over what is left of it (up to the earliest DatoCMS's window can end, while its end is not yet
+/// confirmed), so a window's budget is not lost to a lull, nor to the span cap below holding its start back.</item>
 /// <item>A model of DatoCMS's fixed window caps what one window gets: when the requests sent in it (ours, plus any
 /// DatoCMS counted that we did not send) reach the limit, the next waits for the window to end.</item>
 /// <item>Responses correct the model: <c>X-RateLimit-Limit</c> sets the limit; <c>X-RateLimit-Remaining</c> reveals a
@@ -41,6 +42,7 @@ public sealed class DatoCmsPacer
     private long _windowNumber;
     private DateTimeOffset _windowEnd;
     private bool _windowConfirmed;
+    private DateTimeOffset _windowOpenedAt;
     private int _sent;
     // This window's requests in the order they were sent, each with when it was answered (or failed).
     private readonly List<SentRequest> _sentAt = [];
@@ -69,7 +71,7 @@ public sealed class DatoCmsPacer
         _burst = options.PacingBurst;
         _maxWait = options.MaxRateLimitWait;
         _limit = options.RateLimitPerWindow;
-        _tat = _lastSlot = _windowEnd = time.GetUtcNow();
+        _tat = _lastSlot = _windowEnd = _windowOpenedAt = time.GetUtcNow();
     }
 
     /// <summary>The clock pacing keeps: DatoCMS's, i.e. the wall clock outside tests.</summary>
@@ -198,6 +200,7 @@ public sealed class DatoCmsPacer
                 // provisional end errs late (a window opened early would spend DatoCMS's current one twice).
                 _windowNumber++;
                 _windowEnd = at + _window + _roundTrip;
+                _windowOpenedAt = at;
                 _windowConfirmed = false;
                 _sent = _foreign = 0;
                 _unansweredEarlier += _sentAt.Count(r => r.AnsweredAt is null);
@@ -210,10 +213,14 @@ public sealed class DatoCmsPacer
             _sentAt.Add(new SentRequest(++_sequence));
             _recent.Add(at);
             _lastSlot = at;
-            // Behind schedule (requests came slower for a while): what is left of the window is spread evenly over
-            // what is left of it, rather than lost.
+            // Behind schedule (requests came slower for a while, or the span cap held the window's start back): what is
+            // left of the window is spread evenly over what is left of it, rather than lost. Until DatoCMS's answer
+            // confirms where its window ends, up to one window after the request that opened ours was sent: DatoCMS counts
+            // a request from when it arrives, so a window that request opened ends no earlier (and the provisional end, a
+            // round trip later, no later). The span cap bounds what a mistaken boundary can cost.
             var left = _limit - (_sent + _spilled + _foreign);
-            if (_windowConfirmed && left > 0 && (_windowEnd - at) / (left + 1) is var catchUp && catchUp < spacing) spacing = catchUp;
+            var endsNoEarlier = _windowConfirmed ? _windowEnd : _windowOpenedAt + _window;
+            if (left > 0 && (endsNoEarlier - at) / (left + 1) is var catchUp && catchUp < spacing && catchUp > TimeSpan.Zero) spacing = catchUp;
             _tat = Max(_tat, at) + spacing;
             slot = new PacerSlot(at, at - now, _windowNumber, _sequence);
             PublishRemaining();

@@ -53,6 +53,45 @@ public sealed class DatoCmsPacerTests
     }
 
     [Fact]
+    public void Before_DatoCMS_confirms_the_window_what_is_left_is_spread_up_to_the_earliest_it_can_end()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
+        Reserve(pacer);                                                                       // opens the window; no answer yet
+        time.Advance(TimeSpan.FromMilliseconds(2100));
+
+        // DatoCMS began counting when the opener arrived, no earlier than it was sent: its window ends at 3 s at the
+        // earliest. Eight of the nine left go 100 ms apart before then; the ninth is the last of the ten the window holds
+        // (300 ms later, as the spacing is again), and the next waits for the window's provisional end (a window and the
+        // guessed round trip of 1 s).
+        Assert.Equal([0, 100, 200, 300, 400, 500, 600, 700, 800, 1900], WaitsInMs(pacer, 10));
+    }
+
+    [Fact]
+    public void A_window_whose_start_the_span_cap_holds_back_still_gets_the_limit()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
+        // The first window: its opener, a lull, then its nine others caught up in its last second, each answered at once.
+        var opener = Reserve(pacer);
+        pacer.Observe(opener, 200, limit: 10, remaining: 9, reset: TimeSpan.FromSeconds(3));
+        time.Advance(TimeSpan.FromMilliseconds(2000));
+        for (var i = 0; i < 9; i++)
+        {
+            var slot = Reserve(pacer);
+            time.Advance(slot.Wait);
+            pacer.Observe(slot, 200, limit: 10, remaining: 8 - i, reset: TimeSpan.FromSeconds(1));
+        }
+        time.Advance(Start + TimeSpan.FromSeconds(3) - time.GetUtcNow());                   // the first window ends
+
+        // Twenty requests ask at once as the next window opens, before DatoCMS has answered in it: its first goes now,
+        // the rest only as the first window's requests leave the span of a window and a round trip, 2 s on. They are
+        // caught up in the second that is left (111 ms apart, up to 2,889 ms), so the window still holds ten, and the
+        // eleventh waits for the next. Spaced as usual (300 ms), the window would hold five.
+        var waits = WaitsInMs(pacer, 20);
+        Assert.Equal([0, 2000, 2111, 2222, 2333, 2444, 2556, 2667, 2778, 2889], waits[..10].Select(w => Math.Round(w)));
+        Assert.Equal(10, waits.Count(w => w < 3000));
+    }
+
+    [Fact]
     public void The_limit_is_learnt_from_X_RateLimit_Limit()
     {
         var (pacer, _) = NewPacer(limit: 60, windowSeconds: 3, burst: 1);
