@@ -22,7 +22,7 @@ internal sealed record DrainResult(
     public string Timeline { get; init; } = "";
     /// <summary>DatoCMS's requests by kind: single reads, lists, PUTs.</summary>
     public string Mix { get; init; } = "";
-    /// <summary>Whether the benchmark's own process stalled meanwhile (<see cref="StallMeter"/>).</summary>
+    /// <summary>Where else the time could have gone: the benchmark's own process (<see cref="StallMeter"/>) and storage's latency.</summary>
     public string Stalls { get; init; } = "";
 }
 

@@ -67,6 +67,17 @@ public sealed class DatoCmsPacerTests
     }
 
     [Fact]
+    public void Past_the_earliest_end_of_a_window_DatoCMS_has_not_answered_in_requests_are_spaced_as_usual_not_sent_at_once()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
+        Reserve(pacer);                                                                       // opens the window; no answer yet
+        time.Advance(TimeSpan.FromMilliseconds(3500));                                        // past 3 s, before the provisional 4 s
+
+        // Nothing is left to catch up to: 300 ms apart, the third at the provisional end (where the next window opens).
+        Assert.Equal([0, 300, 600], WaitsInMs(pacer, 3));
+    }
+
+    [Fact]
     public void A_window_whose_start_the_span_cap_holds_back_still_gets_the_limit()
     {
         var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
