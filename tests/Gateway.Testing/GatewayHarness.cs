@@ -29,6 +29,11 @@ public sealed class HarnessOptions
     public SimulatorOptions? SimulatorOptions { get; set; }
     public TimeProvider? TimeProvider { get; set; }
     public Action<IServiceCollection>? Services { get; set; }
+    /// <summary>
+    /// Run the queue functions (changes, reverts). Off, they are disabled as on the Functions host, by
+    /// <c>AzureWebJobs.&lt;function&gt;.Disabled</c>, which the WebJobs SDK's indexer honours: the gateway then takes no message,
+    /// so it cannot take one meant for another gateway on the same storage.
+    /// </summary>
     public bool StartQueueListener { get; set; } = true;
     /// <summary>Run the app's timer functions (the grant sweeper) on the local host's interval; off by default, so tests call them.</summary>
     public bool RunTimers { get; set; }
@@ -46,6 +51,9 @@ public sealed class GatewayHarness : IAsyncDisposable
     /// <summary>The revert key: the vault's <c>grant-revert-key</c>, or the Development stand-in.</summary>
     public const string RevertKey = "harness-grant-revert-key-0123456789abcdef";
     public const string RevertKeySecretName = "grant-revert-key";
+
+    /// <summary>The app's queue-triggered functions, by their <c>[Function]</c> names.</summary>
+    public static readonly string[] QueueFunctions = ["ApplyQueuedAccessTokenChange", "RevertExpiredGrant"];
 
     private readonly bool _ownsSimulator, _ownsVault;
     private readonly List<JsonObject> _audit = [];
@@ -92,6 +100,8 @@ public sealed class GatewayHarness : IAsyncDisposable
             ["Grants:DevelopmentRevertKey"] = vault is null ? RevertKey : null,
             ["LocalHost:Timers:Enabled"] = options.RunTimers ? "true" : "false",
         };
+        if (!options.StartQueueListener)
+            foreach (var function in QueueFunctions) settings[$"AzureWebJobs.{function}.Disabled"] = "true";
         foreach (var (key, value) in options.Settings) settings[key] = value;
 
         var host = LocalGatewayHost.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], builder =>

@@ -113,6 +113,23 @@ public sealed class QueueTriggerTests(AzuriteFixture storage) : GatewayTest(stor
         Assert.Equal("Read-only API token", Gateway.Simulator.State.GetToken(Seed.EditableTokenId)!.Name);
     }
 
+    [Fact]
+    public async Task A_gateway_with_its_queue_functions_disabled_takes_no_message_from_another_on_the_same_storage()
+    {
+        // As on the Functions host: AzureWebJobs.<function>.Disabled. A second gateway polling the same queue would take
+        // about half the messages (the collection's shared gateway once took a test's change and applied it elsewhere).
+        await using var disabled = await StartGatewayAsync(o => o.StartQueueListener = false);
+        var names = Enumerable.Range(1, 4).Select(i => $"Taken by the enabled gateway {i}").ToList();
+
+        foreach (var name in names) await Gateway.ChangeQueue.SendMessageAsync(Rename(name).ToJsonString());
+
+        var records = await Gateway.WaitForAuditAsync(r => r.Count(x => x["outcome"] is not null) >= names.Count);
+        var outcomes = records.Where(r => r["outcome"] is not null).ToList();
+        Assert.All(outcomes, r => Assert.Equal(("applied", 1), ((string?)r["outcome"], (int)r["attempt"]!)));
+        Assert.Equal(names.Order(StringComparer.Ordinal), outcomes.Select(r => (string?)r["after"]!["name"]).Order(StringComparer.Ordinal));
+        Assert.Empty(disabled.Simulator.State.Requests);
+    }
+
     private static async Task<string> WaitForMessageAsync(Azure.Storage.Queues.QueueClient queue)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -52,9 +52,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     /// <summary>
     /// One default gateway for the collection, for tests that only read (validation tables): it saves a host start
-    /// per case. Tests that use it compare the simulator's request counts before and after, never absolutes.
+    /// per case. Tests that use it compare the simulator's request counts before and after, never absolutes. Its queue
+    /// functions are off: it lives on beside every later test's gateway, and would otherwise take their messages.
     /// </summary>
-    public async Task<GatewayHarness> SharedGatewayAsync() => _shared ??= await GatewayHarness.StartAsync(Azurite);
+    public async Task<GatewayHarness> SharedGatewayAsync() => _shared ??= await GatewayHarness.StartAsync(Azurite, o => o.StartQueueListener = false);
 
     public async Task DisposeAsync()
     {
