@@ -20,8 +20,9 @@ namespace AccessTokenGateway.DatoCms;
 /// at any time, so it keeps counting: in its own window, and in each window that opens before its answer shows where
 /// DatoCMS counted it.</item>
 /// <item>Whatever the model believes of DatoCMS's boundaries, no span of a window plus a round trip holds more than the
-/// limit of this instance's requests: network delay shifts each by less than a round trip, so DatoCMS's window cannot
-/// count more of them than that.</item>
+/// limit of this instance's requests that can share DatoCMS's window: network delay shifts each by less than a round
+/// trip, so DatoCMS's window cannot count more of them than that. Only a window DatoCMS showed opening, and surely over,
+/// rules requests out: those it answered before that window could end.</item>
 /// <item>A slot further away than the call may wait is refused at once with <see cref="RateLimitWaitTooLongException"/>,
 /// reserving nothing. A read (the GET that starts every change) may wait only half as long as a write, so that under a
 /// burst the changes already begun can finish and the others are refused before they spend any of DatoCMS's budget.</item>
@@ -47,9 +48,12 @@ public sealed class DatoCmsPacer
     // This window's requests in the order they were sent, each with when it was answered (or failed).
     private readonly List<SentRequest> _sentAt = [];
     private long _sequence;
-    // Every slot of the last two windows and round trip, whichever window the model put it in (the span cap looks back
-    // one window and a round trip; the second window keeps what it needs should the round trip grow).
-    private readonly List<DateTimeOffset> _recent = [];
+    // Every request of the last two windows and round trip, whichever window the model put it in (the span cap looks back
+    // one window and a round trip; the second window keeps what it needs should the round trip grow), in order.
+    private readonly List<SentRequest> _recent = [];
+    // The latest requests DatoCMS's answer showed to have opened its window (latest first): when each was sent, and answered.
+    private readonly List<(DateTimeOffset Sent, DateTimeOffset Answered)> _openers = [];
+    private const int OpenersKept = 3;
     private int _spilled;
     private int _foreign;
     // Requests of earlier windows not yet answered (this window's are those in _sentAt without an answer). Until its
@@ -113,13 +117,12 @@ public sealed class DatoCmsPacer
             var span = _window + _roundTrip;
             var at = Paced(now);
             var (windowEnd, counted) = (_windowEnd, _sent + _spilled + _foreign);
-            // The slots counted here follow the recent ones; the span cap looks back `limit` slots over both.
+            // The slots counted here follow the recent ones; the span cap looks back over both.
             var slots = new List<DateTimeOffset>(Math.Min(atMost, 1_024));
-            DateTimeOffset LimitAgo() => slots.Count >= _limit ? slots[^_limit] : _recent[_recent.Count + slots.Count - _limit];
             while (slots.Count < atMost)
             {
                 if (counted >= _limit) at = Max(at, windowEnd);
-                if (_recent.Count + slots.Count >= _limit) at = Max(at, LimitAgo() + span);
+                at = Max(at, SpanCap(span, slots));
                 if (at >= windowEnd) (windowEnd, counted) = (at + span, 0);
                 if (at > until) break;
                 counted++;
@@ -145,8 +148,24 @@ public sealed class DatoCmsPacer
             while (true)
             {
                 var reserved = TryReserve(latest, out var slot);
-                if (slot.Wait > TimeSpan.Zero) await Task.Delay(slot.Wait, Time, cancellationToken).ConfigureAwait(false);
-                if (reserved) return slot;
+                if (!reserved)
+                {
+                    await Task.Delay(slot.Wait, Time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                try
+                {
+                    // Never before the slot: a timer may fire a few milliseconds early by the clock pacing keeps, and a
+                    // request sent before its slot is taken, by the answers around it, for one DatoCMS counted later.
+                    while (slot.At - Time.GetUtcNow() is var early && early > TimeSpan.Zero)
+                        await Task.Delay(early, Time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    NoAnswer(slot);   // reserved and never sent: it counts where it was reserved, and nowhere after
+                    throw;
+                }
+                return slot;
             }
         }
         finally
@@ -210,8 +229,9 @@ public sealed class DatoCmsPacer
                 if (full) _tat = at + spacing * (_burst - 1);
             }
             _sent++;
-            _sentAt.Add(new SentRequest(++_sequence));
-            _recent.Add(at);
+            var sent = new SentRequest(++_sequence, at);
+            _sentAt.Add(sent);
+            _recent.Add(sent);
             _lastSlot = at;
             // Behind schedule (requests came slower for a while, or the span cap held the window's start back): what is
             // left of the window is spread evenly over what is left of it, rather than lost. Until DatoCMS's answer
@@ -244,6 +264,7 @@ public sealed class DatoCmsPacer
         {
             var now = Time.GetUtcNow();
             var earlier = Answered(slot);
+            if (_recent.BinarySearch(new SentRequest(slot.Sequence, default), BySequence) is >= 0 and var recent) _recent[recent].ObservedAt = now;
             if (limit is > 0) _limit = limit.Value;
             var roundTrip = now - slot.At;
             _roundTrip = roundTrip > _roundTrip || !_roundTripMeasured ? roundTrip : _roundTrip - (_roundTrip - roundTrip) / 8;
@@ -273,7 +294,7 @@ public sealed class DatoCmsPacer
                 // delay may have carried it past DatoCMS's boundary into the window the current requests land in, and it
                 // stays counted. Otherwise it fell in the earlier window and no longer counts here. Which window counted it
                 // is not known otherwise, so nothing else is learnt from it.
-                if (counted == 1) ConfirmWindowEnd(now);
+                if (counted == 1) Opened(slot, now);
                 else if (counted > _sent + _spilled) _spilled = Math.Max(0, _spilled - 1);
                 PublishRemaining();
                 return;
@@ -292,7 +313,8 @@ public sealed class DatoCmsPacer
             var ahead = _sentAt.Count(Ahead);
             if (counted == 1 || counted <= ahead)
             {
-                ConfirmWindowEnd(now);
+                if (counted == 1) Opened(slot, now);
+                else ConfirmWindowEnd(now);
                 for (int previous = ahead - (counted - 1), i = 0; previous > 0; i++)
                 {
                     if (!Ahead(_sentAt[i])) continue;
@@ -321,9 +343,59 @@ public sealed class DatoCmsPacer
     {
         var span = _window + _roundTrip;
         var stale = 0;
-        while (stale < _recent.Count && _recent[stale] <= now - span - _window) stale++;
+        while (stale < _recent.Count && _recent[stale].At <= now - span - _window) stale++;
         _recent.RemoveRange(0, stale);
-        return _recent.Count >= _limit ? _recent[^_limit] + span : DateTimeOffset.MinValue;
+        return SpanCap(span, extra: null);
+    }
+
+    /// <summary>
+    /// The span cap after the recent requests and <paramref name="extra"/> (slots to come, in order), counting only the
+    /// requests that can share DatoCMS's window with the slot: once a window DatoCMS showed opening has surely ended
+    /// (a window after its opener's answer), a request answered before that window surely ended (a window after its
+    /// opener was sent) was counted in it or earlier, and cannot count with a slot after that. So a window whose start a
+    /// pause held back, its requests then packed into its end, does not hold every later window back as much: the span
+    /// cap alone would carry that shape, and the pause, to the last window of a burst. Called under the lock.
+    /// </summary>
+    private DateTimeOffset SpanCap(TimeSpan span, List<DateTimeOffset>? extra)
+    {
+        var best = LimitAgo(extra, countedBefore: null) is { } limitAgo ? limitAgo + span : DateTimeOffset.MinValue;
+        foreach (var (sent, answered) in _openers)
+        {
+            var ended = answered + _window;
+            if (ended >= best) continue;
+            var after = LimitAgo(extra, countedBefore: sent + _window) is { } sharing ? Max(ended, sharing + span) : ended;
+            if (after < best) best = after;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// When the <c>limit</c>-th latest of the recent requests and <paramref name="extra"/> was sent, leaving out those
+    /// answered before <paramref name="countedBefore"/>; null when there are fewer (called under the lock).
+    /// </summary>
+    private DateTimeOffset? LimitAgo(List<DateTimeOffset>? extra, DateTimeOffset? countedBefore)
+    {
+        var seen = 0;
+        for (var i = (extra?.Count ?? 0) - 1; i >= 0; i--)
+            if (++seen == _limit) return extra![i];
+        for (var i = _recent.Count - 1; i >= 0; i--)
+        {
+            var request = _recent[i];
+            if (countedBefore is { } before && request.ObservedAt < before) continue;
+            if (++seen == _limit) return request.At;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// DatoCMS counted the request sent in <paramref name="slot"/> first in its window: the window began when it arrived,
+    /// between its slot and <paramref name="now"/>, and ends one window after that (called under the lock).
+    /// </summary>
+    private void Opened(PacerSlot slot, DateTimeOffset now)
+    {
+        ConfirmWindowEnd(now);
+        _openers.Insert(0, (slot.At, now));
+        if (_openers.Count > OpenersKept) _openers.RemoveAt(OpenersKept);
     }
 
     /// <summary>DatoCMS's window began (again) before this answer: it ends at the latest one window from <paramref name="now"/> (called under the lock).</summary>
@@ -348,7 +420,7 @@ public sealed class DatoCmsPacer
     {
         if (slot.Window == _windowNumber)
         {
-            if (_sentAt.BinarySearch(new SentRequest(slot.Sequence), BySequence) is >= 0 and var index) _sentAt[index].AnsweredAt = Time.GetUtcNow();
+            if (_sentAt.BinarySearch(new SentRequest(slot.Sequence, default), BySequence) is >= 0 and var index) _sentAt[index].AnsweredAt = Time.GetUtcNow();
             return false;
         }
         if (slot.Window is 0 || slot.Window > _windowNumber) return false;   // 0: a slot never sent
@@ -367,11 +439,16 @@ public sealed class DatoCmsPacer
     /// <summary>Reports <see cref="Remaining"/> (called under the lock).</summary>
     private void PublishRemaining() => GatewayMetrics.PacerRemaining.Record(RemainingInWindow);
 
-    /// <summary>One of this window's requests: its sequence number, and when its answer (or failure) came.</summary>
-    private sealed class SentRequest(long sequence)
+    /// <summary>
+    /// One of the recent requests: its sequence number, its slot, when its answer or failure came (while it is one of this
+    /// window's), and when DatoCMS answered it: a request that failed may still have arrived after.
+    /// </summary>
+    private sealed class SentRequest(long sequence, DateTimeOffset at)
     {
         public long Sequence { get; } = sequence;
+        public DateTimeOffset At { get; } = at;
         public DateTimeOffset? AnsweredAt { get; set; }
+        public DateTimeOffset? ObservedAt { get; set; }
     }
 
     private static readonly Comparer<SentRequest> BySequence = Comparer<SentRequest>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));

@@ -77,29 +77,73 @@ public sealed class DatoCmsPacerTests
         Assert.Equal([0, 300, 600], WaitsInMs(pacer, 3));
     }
 
+    /// <summary>
+    /// A first window of ten per 3 s: its opener (answered with <paramref name="openerRemaining"/>), a lull of 2 s, then
+    /// the rest of the budget caught up in its last second, each answered at once; the clock then at the window's end.
+    /// </summary>
+    private static void FirstWindowAfterALull(DatoCmsPacer pacer, FakeTimeProvider time, int openerRemaining)
+    {
+        var opener = Reserve(pacer);
+        pacer.Observe(opener, 200, limit: 10, remaining: openerRemaining, reset: TimeSpan.FromSeconds(3));
+        time.Advance(TimeSpan.FromMilliseconds(2000));
+        for (var i = 0; i < openerRemaining; i++)
+        {
+            var slot = Reserve(pacer);
+            time.Advance(slot.Wait);
+            pacer.Observe(slot, 200, limit: 10, remaining: openerRemaining - 1 - i, reset: TimeSpan.FromSeconds(1));
+        }
+        time.Advance(Start + TimeSpan.FromSeconds(3) - time.GetUtcNow());
+    }
+
     [Fact]
     public void A_window_whose_start_the_span_cap_holds_back_still_gets_the_limit()
     {
         var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
-        // The first window: its opener, a lull, then its nine others caught up in its last second, each answered at once.
-        var opener = Reserve(pacer);
-        pacer.Observe(opener, 200, limit: 10, remaining: 9, reset: TimeSpan.FromSeconds(3));
-        time.Advance(TimeSpan.FromMilliseconds(2000));
-        for (var i = 0; i < 9; i++)
-        {
-            var slot = Reserve(pacer);
-            time.Advance(slot.Wait);
-            pacer.Observe(slot, 200, limit: 10, remaining: 8 - i, reset: TimeSpan.FromSeconds(1));
-        }
-        time.Advance(Start + TimeSpan.FromSeconds(3) - time.GetUtcNow());                   // the first window ends
+        // Another caller's request opened DatoCMS's window (the opener's answer counts two), so where that window began
+        // is not known, and every one of this instance's requests counts in the span cap.
+        FirstWindowAfterALull(pacer, time, openerRemaining: 8);
 
-        // Twenty requests ask at once as the next window opens, before DatoCMS has answered in it: its first goes now,
-        // the rest only as the first window's requests leave the span of a window and a round trip, 2 s on. They are
-        // caught up in the second that is left (111 ms apart, up to 2,889 ms), so the window still holds ten, and the
-        // eleventh waits for the next. Spaced as usual (300 ms), the window would hold five.
+        // Twenty requests ask at once as the next window opens, before DatoCMS has answered in it: two go as usual (the
+        // span holds nine of this instance's), the rest only as the first window's requests leave the span of a window and
+        // a round trip, 2 s on. They are caught up in the second that is left (125 ms apart, up to 2,875 ms), so the
+        // window still holds ten, and the eleventh waits for the next. Spaced as usual (300 ms), it would hold six.
         var waits = WaitsInMs(pacer, 20);
-        Assert.Equal([0, 2000, 2111, 2222, 2333, 2444, 2556, 2667, 2778, 2889], waits[..10].Select(w => Math.Round(w)));
+        Assert.Equal([0, 300, 2000, 2125, 2250, 2375, 2500, 2625, 2750, 2875], waits[..10].Select(w => Math.Round(w)));
         Assert.Equal(10, waits.Count(w => w < 3000));
+    }
+
+    [Fact]
+    public void Once_DatoCMS_showed_where_its_window_began_the_requests_it_surely_counted_there_do_not_hold_the_next_window_back()
+    {
+        var (pacer, time) = NewPacer(limit: 10, windowSeconds: 3, burst: 1);
+        // As above, but the opener's answer shows it opened DatoCMS's window (9 remaining): the window began between its
+        // slot and its answer, so it ends 3 s after the answer at the latest, and every request answered before 3 s after
+        // the opener's slot arrived in it. A request sent once it has surely ended shares no window with them.
+        FirstWindowAfterALull(pacer, time, openerRemaining: 9);
+
+        // The next window is spaced as usual from its start (300 ms), not held back by the first one's lull: the span cap
+        // alone would carry that second to every later window, and to the last of a burst.
+        var waits = WaitsInMs(pacer, 11);
+        Assert.Equal([0, 300, 600, 900, 1200, 1500, 1800, 2100, 2400, 2700], waits[..10].Select(w => Math.Round(w)));
+        Assert.True(waits[10] >= 3000);
+    }
+
+    [Fact]
+    public void A_request_answered_after_the_window_it_was_sent_in_may_have_ended_still_counts_in_the_span_cap()
+    {
+        var (pacer, time) = NewPacer(limit: 5, windowSeconds: 1, burst: 5);
+        var opener = Reserve(pacer);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        pacer.Observe(opener, 200, limit: 5, remaining: 4, reset: TimeSpan.FromSeconds(1));   // DatoCMS's window: from 0–10 ms to 1,000–1,010 ms
+        time.Advance(TimeSpan.FromMilliseconds(980));
+        var slow = new[] { Reserve(pacer), Reserve(pacer), Reserve(pacer) };                  // sent at 990 ms
+        time.Advance(TimeSpan.FromMilliseconds(30));
+        for (var i = 0; i < slow.Length; i++) pacer.Observe(slow[i], 200, limit: 5, remaining: 3 - i, reset: TimeSpan.FromSeconds(1));
+
+        // Answered at 1,020 ms, after DatoCMS's window may have ended: they may have arrived in the next one, so they
+        // still count against it in the span cap (a window and the slowest round trip, 30 ms, from 990 ms): of five asking
+        // now, two go at once and three wait until 2,020 ms.
+        Assert.Equal([0, 0, 1000, 1000, 1000], WaitsInMs(pacer, 5).Select(w => Math.Round(w)));
     }
 
     [Fact]
@@ -149,8 +193,9 @@ public sealed class DatoCmsPacerTests
         Assert.Equal(TimeSpan.Zero, overtaken.Wait);
         // In DatoCMS's window two count and eight more fit: the ninth waits for its end. Four of them go at once; the
         // other four wait until the requests sent at the start leave the span of a window and a round trip (18.75 ms),
-        // in which this instance never sends more than the limit, wherever DatoCMS's boundary lies; and so does the ninth.
-        Assert.Equal([0, 0, 0, 0, 1488.75, 1508.75, 1508.75, 1508.75, 3008.75], WaitsInMs(pacer, 9));
+        // in which this instance never sends more than the limit, wherever DatoCMS's boundary lies. The ninth waits for
+        // the window's end: the requests answered before the opener's slot and a window cannot count with it.
+        Assert.Equal([0, 0, 0, 0, 1488.75, 1508.75, 1508.75, 1508.75, 3000], WaitsInMs(pacer, 9));
     }
 
     [Fact]
@@ -165,10 +210,10 @@ public sealed class DatoCmsPacerTests
         for (var i = 0; i < others.Length; i++) pacer.Observe(others[i], 200, limit: 5, remaining: 3 - i, reset: TimeSpan.FromSeconds(1));
 
         // The model's window ends one window after the opener's answer (1,200 ms) and was not full, so the next opens
-        // with a burst of five. But requests sent 200 ms apart may reach DatoCMS up to a round trip closer together than
-        // that: of the five only two go at once, the others when the three sent at 200 ms have left the 1,200 ms span.
+        // with a burst of five. The three sent at 200 ms were answered at 400 ms, before DatoCMS's window could end (1 s
+        // after the opener's slot at the earliest): DatoCMS counted them in it, so they cannot count with the five.
         time.Advance(TimeSpan.FromMilliseconds(800));
-        Assert.Equal([0, 0, 200, 200, 200], WaitsInMs(pacer, 5));
+        Assert.Equal([0, 0, 0, 0, 0], WaitsInMs(pacer, 5));
     }
 
     [Fact]
@@ -340,6 +385,53 @@ public sealed class DatoCmsPacerTests
 
         var slot = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(Start + TimeSpan.FromMilliseconds(50), slot.At);
+    }
+
+    /// <summary>A clock whose timers fire a few milliseconds early, as the wall clock's may (timers keep another clock).</summary>
+    private sealed class EarlyTimers(FakeTimeProvider inner, TimeSpan early) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
+    }
+
+    [Fact]
+    public async Task A_timer_that_fires_early_does_not_send_the_request_before_its_slot()
+    {
+        // Sent early, a request is taken (by the answers around it) for one DatoCMS counted later than it did: the model
+        // then "sees" its window begin again, takes a request off the count and moves the window's end a second on.
+        var fake = new FakeTimeProvider(Start);
+        var pacer = new DatoCmsPacer(new DatoCmsOptions { RateLimitPerWindow = 60, RateLimitWindow = TimeSpan.FromSeconds(3), PacingBurst = 1 },
+            new EarlyTimers(fake, TimeSpan.FromMilliseconds(3)));
+        await pacer.AcquireAsync(isRead: true, NoDeadline, CancellationToken.None);
+
+        var waiting = pacer.AcquireAsync(isRead: false, NoDeadline, CancellationToken.None).AsTask();
+        fake.Advance(TimeSpan.FromMilliseconds(47));                                          // its timer fires
+        await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(200)));              // a chance to go too early
+        Assert.False(waiting.IsCompleted);
+        fake.Advance(TimeSpan.FromMilliseconds(3));
+
+        var slot = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Start + TimeSpan.FromMilliseconds(50), slot.At);
+        Assert.True(fake.GetUtcNow() >= slot.At);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_while_it_waits_for_its_slot_stops_counting_once_the_window_after_it_opens()
+    {
+        var (pacer, time) = NewPacer(limit: 3, windowSeconds: 1, burst: 1);
+        var opener = await pacer.AcquireAsync(isRead: true, NoDeadline, CancellationToken.None);
+        pacer.Observe(opener, 200, limit: 3, remaining: 2, reset: TimeSpan.FromSeconds(1));
+        using var caller = new CancellationTokenSource();
+        var waiting = pacer.AcquireAsync(isRead: false, NoDeadline, caller.Token).AsTask();   // its slot is reserved, a third of a window on
+        Assert.False(waiting.IsCompleted);
+
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        time.Advance(TimeSpan.FromMilliseconds(2000));
+
+        Reserve(pacer);
+        Assert.Equal(2, pacer.Remaining);                                                     // the next window is whole: nothing was left counting
     }
 
     /// <summary>
