@@ -9,7 +9,8 @@ namespace AccessTokenGateway.DatoCms;
 /// <c>GET /access_tokens/:id</c> would be (docs/resilience.md says why, and what it means for writers outside the gateway).
 /// <list type="bullet">
 /// <item>One list at a time. The next is sent once the readers of the one before have moved on (to their <c>PUT</c>, or
-/// to their end), no request waits for the pacer and it has a free slot; readers arriving meanwhile join it. So a
+/// to their end; one straggler may be left, its <c>PUT</c> within the burst left for other callers), no request waits for the
+/// pacer and it has a free slot; readers arriving meanwhile join it. So a
 /// burst's reads gather into few lists while its <c>PUT</c>s keep the window full, and the pacer counts the list like
 /// any request.</item>
 /// <item>A read alone is the token's own <c>GET</c>, as without coalescing. So is every read of a list that came back
@@ -19,7 +20,8 @@ namespace AccessTokenGateway.DatoCms;
 /// failed on gives each reader that same reply (a 401 each reader's session answers by refreshing the CMA token once).</item>
 /// <item>A reader that gives up (its cancellation) leaves the others waiting for the list, which runs on. One that no
 /// list has taken within <see cref="DatoCmsOptions.MaxRateLimitWait"/> reads its own token: the pacer refuses it when
-/// DatoCMS's budget is short, before it spends any.</item>
+/// DatoCMS's budget is short, before it spends any. Unless only storage holds its batch back (the last list's readers
+/// not moved on, the budget unused): the batch then goes at once.</item>
 /// </list>
 /// </summary>
 public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOptions<DatoCmsOptions> options)
@@ -29,13 +31,16 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     private readonly Dictionary<string, Batch> _open = new(StringComparer.Ordinal);
     // The last batch begun: the next one is sent after it has been answered.
     private Task _last = Task.CompletedTask;
-    // Readers answered who have not yet moved on to their PUT or their end; signalled when none are left.
+    // Readers answered who have not yet moved on to their PUT or their end; signalled when no more than a straggler is left.
     private int _planning;
     private TaskCompletionSource _planned = Completed();
     // A write may wait MaxRateLimitWait for its slot: the span a list's readers' PUTs must fit in, and the longest a list
     // is held for the PUTs of the one before.
     private readonly TimeSpan _writeMayWait = options.Value.MaxRateLimitWait;
     private readonly int _burst = options.Value.PacingBurst;
+    private readonly TimeSpan _window = options.Value.RateLimitWindow;
+    // When DatoCMS's budget last held a list back.
+    private DateTimeOffset _lastPressed = DateTimeOffset.MinValue;
 
     /// <summary>Lists sent, and reads they served (for tests and the benchmark).</summary>
     public long Lists => Interlocked.Read(ref _lists);
@@ -44,6 +49,10 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     // Tokens the last list held (0 until one is read), and how many of them one reader may cost to read.
     private int _listedCount;
     private const int TokensPerReader = 50;
+    // Readers of the last list still planning that need not hold the next one: their PUTs fit in the burst MostReaders
+    // leaves for other callers. One, so that a lone read (the first of a burst) slow to move on does not leave DatoCMS
+    // idle meanwhile: behind a first change whose intent took 1 s to write, a 60 / 3 s drain sent nothing for that second.
+    private const int Stragglers = 1;
 
     /// <summary>
     /// The token as DatoCMS has it, from a list or its own <c>GET</c>. The caller must tell <see cref="MovedOn"/> once
@@ -58,9 +67,9 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         {
             if (!_open.TryGetValue(bearerToken, out var batch))
             {
-                begun = batch = new Batch(bearerToken);
-                _open[bearerToken] = batch;
                 previous = _last;
+                begun = batch = new Batch(bearerToken, previous);
+                _open[bearerToken] = batch;
                 _last = batch.Done.Task;
             }
             batch.Readers.Add(reader);
@@ -72,6 +81,10 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
             try
             {
                 return await reader.Reply.Task.WaitAsync(_writeMayWait, pacer.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (Hurried(reader, bearerToken))
+            {
+                return await reader.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);   // its list goes now
             }
             catch (TimeoutException) when (Withdrawn(reader, bearerToken))
             {
@@ -104,6 +117,23 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
+    /// A reader no list has taken in time, whose batch is held only for the last list's readers to move on (its list
+    /// answered) while DatoCMS's budget sits unused (no request waits for the pacer, and its next slot has come): storage,
+    /// not DatoCMS, is what holds them all back, so the batch goes now, as one list, rather than each of its readers
+    /// reading its own token when its time runs out (ten in one of Azurite's storage pauses in a drain at 30 per 3 s).
+    /// </summary>
+    private bool Hurried(Reader reader, string bearer)
+    {
+        lock (_gate)
+        {
+            if (reader.Taken || !_open.TryGetValue(bearer, out var batch) || !batch.After.IsCompleted || !batch.Readers.Contains(reader)) return false;
+            if (pacer.Waiting > 0 || pacer.NextFree() > pacer.Time.GetUtcNow()) return false;
+            batch.Hurried.TrySetResult();
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Takes a reader no list has taken yet out of the batch it waits in (the open one: a reader not yet taken is always
     /// there). Its caller will still tell <see cref="MovedOn"/> of the reply it gets, so it counts as answered.
     /// </summary>
@@ -120,7 +150,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     /// <summary>Counts readers about to be answered: the next list waits until each has moved on (called under the lock).</summary>
     private void Answering(int readers)
     {
-        if (_planning == 0) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_planning <= Stragglers && _planning + readers > Stragglers) _planned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _planning += readers;
     }
 
@@ -130,7 +160,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         TaskCompletionSource? done = null;
         lock (_gate)
         {
-            if (_planning > 0 && --_planning == 0) done = _planned;
+            if (_planning > 0 && --_planning == Stragglers) done = _planned;
         }
         done?.TrySetResult();
     }
@@ -141,7 +171,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         try
         {
             await previous.ConfigureAwait(false);
-            var pressed = await WhenDueAsync().ConfigureAwait(false);
+            var pressed = Pressed(await WhenDueAsync(batch.Hurried.Task).ConfigureAwait(false));
             Batch? rest = null;
             Task restAfter = Task.CompletedTask;
             lock (_gate)
@@ -154,10 +184,10 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
                 foreach (var reader in readers) reader.Taken = true;
                 if (readers.Count < batch.Readers.Count)
                 {
-                    rest = new Batch(batch.Bearer);
+                    restAfter = _last;
+                    rest = new Batch(batch.Bearer, restAfter);
                     rest.Readers.AddRange(batch.Readers[most..]);
                     _open[batch.Bearer] = rest;
-                    restAfter = _last;
                     _last = rest.Done.Task;
                 }
             }
@@ -165,6 +195,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
             // No reader's cancellation reaches the call: it serves them all. DatoCMS's deadlines bound it.
             var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer, pressed).ConfigureAwait(false);
             lock (_gate) Answering(readers.Count);
+            batch.Done.TrySetResult();   // before its readers hear: the next batch then waits for them to move on
             foreach (var reader in readers) reader.Reply.TrySetResult(replies[reader.TokenId]);
         }
         catch (Exception ex)
@@ -182,9 +213,24 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
+    /// Whether DatoCMS's budget holds reads back: it held this list back, or one within the last window. A burst's budget
+    /// is spent over the burst, so a moment's slack (a storage pause that emptied the pacer's queue) does not make a
+    /// request more than the list cheap: after one such pause, 20 readers of a project of 1,000 tokens read their own.
+    /// </summary>
+    private bool Pressed(bool now)
+    {
+        var at = pacer.Time.GetUtcNow();
+        lock (_gate)
+        {
+            if (now) _lastPressed = at;
+            return now || at - _lastPressed <= _window;
+        }
+    }
+
+    /// <summary>
     /// Readers one list may serve, of those waiting (in the order they came): as many as the pacer can give a <c>PUT</c>
     /// slot from now within the longest a write may wait, less the list's own slot and a burst (for requests of other
-    /// callers asking meanwhile). A list goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue
+    /// callers asking meanwhile, a straggler of the last list among them). A list goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue
     /// behind nothing but each other; each asks for its slot after the list's answer, and may wait as long from then.
     /// And no more than leaves the first reader not served time to be taken by the next list (sent once these
     /// <c>PUT</c>s have gone) before it has waited that long itself: otherwise it would be refused.
@@ -199,26 +245,28 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
-    /// Until the readers of the last list have moved on, no request waits for the pacer, and the pacer's next slot has
+    /// Until the readers of the last list have moved on (all but a straggler), no request waits for the pacer, and the pacer's next slot has
     /// come; or until the longest a write may wait on the rate limit has passed (then the list goes, and the pacer decides
     /// as for any read). The last list's PUTs fill that span at most, so the next list goes once they have gone, not
     /// behind them (where a read's shorter wait could refuse it, and every reader with it). True when DatoCMS's budget
     /// held it back: the budget is then what the reads cost.
     /// </summary>
-    private async Task<bool> WhenDueAsync()
+    private async Task<bool> WhenDueAsync(Task hurried)
     {
         var time = pacer.Time;
         var until = time.GetUtcNow() + _writeMayWait;
         Task planned;
-        lock (_gate) planned = _planning == 0 ? Task.CompletedTask : _planned.Task;
+        lock (_gate) planned = _planning <= Stragglers ? Task.CompletedTask : _planned.Task;
         try
         {
-            await planned.WaitAsync(_writeMayWait, time).ConfigureAwait(false);
+            await Task.WhenAny(planned, hurried).WaitAsync(_writeMayWait, time).ConfigureAwait(false);
             var pressed = false;
             while (time.GetUtcNow() is var now && now < until)
             {
-                if (pacer.Waiting > 0) await pacer.WhenNoneWaiting().WaitAsync(until - now, time).ConfigureAwait(false);
-                else if (pacer.NextFree() is var free && free > now) await Task.Delay((free < until ? free : until) - now, time).ConfigureAwait(false);
+                // A reader ran out of time with the budget unused: the burst is on, and every request saved counts.
+                if (hurried.IsCompleted) return true;
+                if (pacer.Waiting > 0) await Task.WhenAny(pacer.WhenNoneWaiting(), hurried).WaitAsync(until - now, time).ConfigureAwait(false);
+                else if (pacer.NextFree() is var free && free > now) await Task.WhenAny(Task.Delay((free < until ? free : until) - now, time), hurried).ConfigureAwait(false);
                 else return pressed;
                 pressed = true;
             }
@@ -272,12 +320,16 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         return done;
     }
 
-    private sealed class Batch(string bearer)
+    private sealed class Batch(string bearer, Task after)
     {
         public string Bearer { get; } = bearer;
+        /// <summary>The batch begun before it: this one is sent once that one is answered.</summary>
+        public Task After { get; } = after;
         public List<Reader> Readers { get; } = [];
         /// <summary>Set once the batch is answered (or failed): the next batch is sent after it.</summary>
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Set by a reader no list took in time while DatoCMS's budget sat unused: the batch goes now.</summary>
+        public TaskCompletionSource Hurried { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class Reader(string tokenId, DateTimeOffset asked)

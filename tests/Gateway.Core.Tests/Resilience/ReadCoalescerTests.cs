@@ -47,21 +47,24 @@ public sealed class ReadCoalescerTests
         return new DatoCmsReply(DatoCmsReplyKind.Ok, 1, "ok") { Status = 200, RequestId = "list-1", Tokens = read.Tokens, ListedCount = read.Count };
     }
 
-    /// <summary>Reads 2, 3 and 4 while read 1 (alone, its own GET) is answered and then moves on.</summary>
+    /// <summary>
+    /// Reads 2, 3 and 4 while read 1 (alone, its own GET) is on its way; they are answered before read 1 moves on: a lone
+    /// read slow to move on (its intent written while a burst fills the queue) does not hold up the list behind it.
+    /// </summary>
     private async Task<DatoCmsReply[]> ThreeBehindTheFirstAsync(CancellationToken[]? cancellation = null)
     {
         var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
         var behind = new[] { "2", "3", "4" }.Select((id, i) => _reads.ReadAsync(id, Bearer, cancellation?[i] ?? CancellationToken.None)).ToArray();
+        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);   // held until 1 is answered
         _firstRead.SetResult(Single("1"));
         Assert.Equal("1", (await first).Token!.Id);
-        _client.Verify(c => c.ListAccessTokensAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Never);   // held until 1 moved on
-        _reads.MovedOn();
         var answered = new List<DatoCmsReply>();
         foreach (var read in behind)
         {
             try { answered.Add(await read.WaitAsync(TimeSpan.FromSeconds(10))); }
             catch (OperationCanceledException) { }
         }
+        _reads.MovedOn();
         return [.. answered];
     }
 
@@ -265,6 +268,37 @@ public sealed class ReadCoalescerTests
     }
 
     [Fact]
+    public async Task Readers_held_only_by_a_storage_pause_when_their_time_runs_out_share_one_list_sent_at_once_not_a_GET_each()
+    {
+        // Readers 2 and 3 share a list that takes 2 s to answer; 4 and 5 gather behind it meanwhile. Once it is answered,
+        // 2 and 3 do not move on (their intents held by a storage pause), so the list behind waits for them. When 4 and 5
+        // have waited as long as a call may, nothing waits for the pacer and its next slot has come: their batch goes at
+        // once, one list for both, rather than a GET each (the strict mock has none for them).
+        var slowList = new TaskCompletionSource<DatoCmsReply>();
+        var lists = 0;
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()))
+            .Returns((string _, IReadOnlySet<string>? only, CancellationToken _) =>
+                Interlocked.Increment(ref lists) == 1 ? slowList.Task : Task.FromResult(List([.. only!])));
+        var first = _reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var listed = new[] { "2", "3" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _firstRead.SetResult(Single("1"));
+        await first;
+        await WaitUntil(() => Volatile.Read(ref lists) == 1);
+        _reads.MovedOn();
+        var behind = new[] { "4", "5" }.Select(id => _reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        slowList.SetResult(List("2", "3"));
+        await Task.WhenAll(listed).WaitAsync(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(4));                                  // 4 and 5 have waited 6 s; 2 and 3 are still planning
+
+        var replies = await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["4", "5"], replies.Select(r => r.Token!.Id));
+        Assert.Equal((2, 4), (_reads.Lists, _reads.ListedReads));
+        _client.Verify(c => c.GetAccessTokenAsync(It.IsAny<string>(), Bearer, It.IsAny<CancellationToken>()), Times.Once);   // read 1's only
+    }
+
+    [Fact]
     public async Task A_list_leaves_the_first_reader_it_does_not_serve_time_to_be_taken_by_the_next_before_it_is_refused()
     {
         // A write may wait 1 s: 21 slots from now at 60 per 3 s, 16 readers. But these readers have waited 0.5 s already:
@@ -316,6 +350,54 @@ public sealed class ReadCoalescerTests
 
         Assert.Equal(["6", "7"], replies.Select(r => r.Token!.Id));
         _client.Verify(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Within_a_window_of_a_list_DatoCMSs_budget_held_back_a_few_readers_of_a_large_project_still_share_a_list()
+    {
+        // The first list waits for the pacer (its slots are spent for now): the budget holds reads back. The project turns
+        // out to hold 1,000 tokens. Two readers then come when the pacer has slots to spare (a moment's slack, as after a
+        // storage pause in a burst): within a window of the last pressure they share a list; a window later, they would not.
+        var options = new DatoCmsOptions();
+        var pacer = new DatoCmsPacer(options, _time);
+        var reads = new ReadCoalescer(_client.Object, pacer, Options.Create(options));
+        var many = List([.. Enumerable.Range(1, 1_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>())).ReturnsAsync(many);
+        _client.Setup(c => c.GetAccessTokenAsync("1", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("1"));
+        for (var i = 0; i < options.PacingBurst + 1; i++) Assert.True(pacer.TryReserve(DateTimeOffset.MaxValue, out _));   // the next slot is 50 ms on
+
+        var pressed = new[] { "1", "2" }.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        await StepUntil(Task.WhenAll(pressed));
+        _time.Advance(TimeSpan.FromSeconds(1));                                 // the pacer's slots have come: slack
+        var slack = new[] { "3", "4" }.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();   // held until 1 and 2 move on
+        reads.MovedOn();
+        reads.MovedOn();
+        var replies = await Task.WhenAll(slack).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["3", "4"], replies.Select(r => r.Token!.Id));
+        Assert.Equal((2, 4), (reads.Lists, reads.ListedReads));
+        _client.Verify(c => c.GetAccessTokenAsync(It.IsAny<string>(), Bearer, It.IsAny<CancellationToken>()), Times.Never);
+
+        _time.Advance(TimeSpan.FromSeconds(3));                                 // a window with no pressure
+        _client.Setup(c => c.GetAccessTokenAsync("5", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("5"));
+        _client.Setup(c => c.GetAccessTokenAsync("6", Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(Single("6"));
+        var reading = new[] { "5", "6" }.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        reads.MovedOn();
+        reads.MovedOn();
+        var later = await Task.WhenAll(reading).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["5", "6"], later.Select(r => r.Token!.Id));
+        Assert.Equal(2, reads.Lists);                                           // their own GETs
+    }
+
+    /// <summary>Moves the fake clock on in small steps until <paramref name="task"/> completes (bounded).</summary>
+    private async Task StepUntil(Task task)
+    {
+        for (var step = 0; step < 200 && !task.IsCompleted; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(1);
+        }
+        await task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
