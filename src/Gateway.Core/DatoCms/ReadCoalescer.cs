@@ -62,20 +62,18 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     {
         var reader = new Reader(tokenId, pacer.Time.GetUtcNow());
         Batch? begun = null;
-        Task previous = Task.CompletedTask;
         lock (_gate)
         {
             if (!_open.TryGetValue(bearerToken, out var batch))
             {
-                previous = _last;
-                begun = batch = new Batch(bearerToken, previous);
+                begun = batch = new Batch(bearerToken, after: _last);
                 _open[bearerToken] = batch;
                 _last = batch.Done.Task;
             }
             batch.Readers.Add(reader);
         }
         // The first reader starts the batch; with nothing before it, it is sent at once, this reader alone in it.
-        if (begun is not null) _ = SendWhenDueAsync(begun, previous);
+        if (begun is not null) _ = SendWhenDueAsync(begun);
         try
         {
             try
@@ -165,15 +163,14 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         done?.TrySetResult();
     }
 
-    private async Task SendWhenDueAsync(Batch batch, Task previous)
+    private async Task SendWhenDueAsync(Batch batch)
     {
         List<Reader> readers = [];
         try
         {
-            await previous.ConfigureAwait(false);
+            await batch.After.ConfigureAwait(false);
             var pressed = Pressed(await WhenDueAsync(batch.Hurried.Task).ConfigureAwait(false));
             Batch? rest = null;
-            Task restAfter = Task.CompletedTask;
             lock (_gate)
             {
                 _open.Remove(batch.Bearer);
@@ -184,14 +181,13 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
                 foreach (var reader in readers) reader.Taken = true;
                 if (readers.Count < batch.Readers.Count)
                 {
-                    restAfter = _last;
-                    rest = new Batch(batch.Bearer, restAfter);
+                    rest = new Batch(batch.Bearer, after: _last);
                     rest.Readers.AddRange(batch.Readers[most..]);
                     _open[batch.Bearer] = rest;
                     _last = rest.Done.Task;
                 }
             }
-            if (rest is not null) _ = SendWhenDueAsync(rest, restAfter);
+            if (rest is not null) _ = SendWhenDueAsync(rest);
             // No reader's cancellation reaches the call: it serves them all. DatoCMS's deadlines bound it.
             var replies = await ReadAllAsync([.. readers.Select(r => r.TokenId).Distinct(StringComparer.Ordinal)], batch.Bearer, pressed).ConfigureAwait(false);
             lock (_gate) Answering(readers.Count);
@@ -230,7 +226,8 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     /// <summary>
     /// Readers one list may serve, of those waiting (in the order they came): as many as the pacer can give a <c>PUT</c>
     /// slot from now within the longest a write may wait, less the list's own slot and a burst (for requests of other
-    /// callers asking meanwhile, a straggler of the last list among them). A list goes only when no request waits for the pacer, so its readers' <c>PUT</c>s queue
+    /// callers asking meanwhile, a straggler of the last list among them). A list goes only when no request waits for the
+    /// pacer, so its readers' <c>PUT</c>s queue
     /// behind nothing but each other; each asks for its slot after the list's answer, and may wait as long from then.
     /// And no more than leaves the first reader not served time to be taken by the next list (sent once these
     /// <c>PUT</c>s have gone) before it has waited that long itself: otherwise it would be refused.
@@ -245,7 +242,8 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     }
 
     /// <summary>
-    /// Until the readers of the last list have moved on (all but a straggler), no request waits for the pacer, and the pacer's next slot has
+    /// Until the readers of the last list have moved on (all but a straggler), no request waits for the pacer, and the
+    /// pacer's next slot has
     /// come; or until the longest a write may wait on the rate limit has passed (then the list goes, and the pacer decides
     /// as for any read). The last list's PUTs fill that span at most, so the next list goes once they have gone, not
     /// behind them (where a read's shorter wait could refuse it, and every reader with it). True when DatoCMS's budget
