@@ -66,6 +66,8 @@ public sealed class DatoCmsPacer
     private long _rateLimited;
     private long _refused;
     private int _waiting;
+    // Of those waiting, the ones holding a reserved slot (waiting for its time to come); the others ask again later.
+    private int _holding;
     private TaskCompletionSource _noneWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DatoCmsPacer(DatoCmsOptions options, TimeProvider time)
@@ -153,6 +155,7 @@ public sealed class DatoCmsPacer
                     await Task.Delay(slot.Wait, Time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                lock (_gate) _holding++;
                 try
                 {
                     // Never before the slot: a timer may fire a few milliseconds early by the clock pacing keeps, and a
@@ -164,6 +167,10 @@ public sealed class DatoCmsPacer
                 {
                     NoAnswer(slot);   // reserved and never sent: it counts where it was reserved, and nowhere after
                     throw;
+                }
+                finally
+                {
+                    lock (_gate) _holding--;
                 }
                 return slot;
             }
@@ -181,6 +188,19 @@ public sealed class DatoCmsPacer
 
     /// <summary>Requests waiting in <see cref="AcquireAsync"/> for their slot (or for their slot's time to come).</summary>
     public int Waiting { get { lock (_gate) return _waiting; } }
+
+    /// <summary>Requests waiting for a slot they have not reserved yet (the window it lies in has not begun): each asks again then.</summary>
+    public int Unreserved { get { lock (_gate) return _waiting - _holding; } }
+
+    /// <summary>
+    /// Whether a read asking now would have its slot within a read's wait (half of <see cref="DatoCmsOptions.MaxRateLimitWait"/>)
+    /// even behind every request that waits for a slot it has not reserved yet: the pacer would serve it, not refuse it.
+    /// </summary>
+    public bool WouldServeRead()
+    {
+        var ahead = Unreserved;
+        return SlotsBy(Time.GetUtcNow() + _maxWait / 2, atMost: ahead + 1) > ahead;
+    }
 
     /// <summary>Completes once no request waits in <see cref="AcquireAsync"/>.</summary>
     public Task WhenNoneWaiting() { lock (_gate) return _waiting == 0 ? Task.CompletedTask : _noneWaiting.Task; }

@@ -20,8 +20,8 @@ namespace AccessTokenGateway.DatoCms;
 /// failed on gives each reader that same reply (a 401 each reader's session answers by refreshing the CMA token once).</item>
 /// <item>A reader that gives up (its cancellation) leaves the others waiting for the list, which runs on. One that no
 /// list has taken within <see cref="DatoCmsOptions.MaxRateLimitWait"/> reads its own token: the pacer refuses it when
-/// DatoCMS's budget is short, before it spends any. Unless only storage holds its batch back (the last list's readers
-/// not moved on, the budget unused): the batch then goes at once.</item>
+/// DatoCMS's budget is short, before it spends any. Unless the list before has been answered and the pacer would serve a
+/// read now (its slot within a read's wait, behind whatever waits): the batch then goes at once, one request for all.</item>
 /// </list>
 /// </summary>
 public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOptions<DatoCmsOptions> options)
@@ -116,16 +116,19 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
 
     /// <summary>
     /// A reader no list has taken in time, whose batch is held only for the last list's readers to move on (its list
-    /// answered) while DatoCMS's budget sits unused (no request waits for the pacer, and its next slot has come): storage,
-    /// not DatoCMS, is what holds them all back, so the batch goes now, as one list, rather than each of its readers
-    /// reading its own token when its time runs out (ten in one of Azurite's storage pauses in a drain at 30 per 3 s).
+    /// answered) or for their <c>PUT</c>s to get their slots, while the pacer would serve a read now: the batch goes now,
+    /// as one list, rather than each of its readers reading its own token when its time runs out. Each such read would
+    /// queue for the same pacer as the list, and cost a request where the list costs one for all (ten in one of Azurite's
+    /// storage pauses in a drain at 30 per 3 s with the budget unused; nine in another while the last list's 17 <c>PUT</c>s,
+    /// their intents held up by the pause, waited for their slots). When the pacer would not serve a read, each reads
+    /// its own (and is refused, before it spends any of the budget).
     /// </summary>
     private bool Hurried(Reader reader, string bearer)
     {
         lock (_gate)
         {
             if (reader.Taken || !_open.TryGetValue(bearer, out var batch) || !batch.After.IsCompleted || !batch.Readers.Contains(reader)) return false;
-            if (pacer.Waiting > 0 || pacer.NextFree() > pacer.Time.GetUtcNow()) return false;
+            if (!pacer.WouldServeRead()) return false;
             batch.Hurried.TrySetResult();
             return true;
         }
@@ -226,16 +229,20 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
     /// <summary>
     /// Readers one list may serve, of those waiting (in the order they came): as many as the pacer can give a <c>PUT</c>
     /// slot from now within the longest a write may wait, less the list's own slot and a burst (for requests of other
-    /// callers asking meanwhile, a straggler of the last list among them). A list goes only when no request waits for the
-    /// pacer, so its readers' <c>PUT</c>s queue
-    /// behind nothing but each other; each asks for its slot after the list's answer, and may wait as long from then.
+    /// callers asking meanwhile, a straggler of the last list among them). A list goes when no request waits for the
+    /// pacer, so its readers' <c>PUT</c>s queue behind nothing but each other; or, hurried or held as long as a write may
+    /// wait, behind requests still waiting, which these slots then leave out. Each <c>PUT</c> asks for its slot after the
+    /// list's answer, and may wait as long from then.
     /// And no more than leaves the first reader not served time to be taken by the next list (sent once these
     /// <c>PUT</c>s have gone) before it has waited that long itself: otherwise it would be refused.
     /// </summary>
     private int MostReaders(List<Reader> waiting)
     {
+        // Requests waiting for a slot they have not reserved (a list hurried, or held as long as a write may wait, goes
+        // with such PUTs still waiting) go before these readers' PUTs.
+        var ahead = pacer.Unreserved;
         int Fitting(DateTimeOffset until) =>
-            Math.Max(2, pacer.SlotsBy(until, atMost: waiting.Count + 1 + _burst) - 1 - _burst);
+            Math.Max(2, pacer.SlotsBy(until, atMost: waiting.Count + 1 + _burst + ahead) - 1 - _burst - ahead);
         var most = Fitting(pacer.Time.GetUtcNow() + _writeMayWait);
         while (most < waiting.Count && Fitting(waiting[most].Asked + _writeMayWait) is var fits && fits < most) most = fits;
         return most;

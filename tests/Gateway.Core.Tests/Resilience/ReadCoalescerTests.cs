@@ -299,6 +299,107 @@ public sealed class ReadCoalescerTests
     }
 
     [Fact]
+    public async Task Readers_whose_time_runs_out_while_the_last_lists_PUTs_wait_for_their_slots_share_one_list_when_a_read_would_be_served()
+    {
+        // As the storage pause above, with the pause over: 2 and 3 are writing their intents, and ten PUTs of other
+        // changes have just asked the pacer (60 per 3 s: four at once, the others 50 ms apart). When 4 and 5 run out of
+        // time, six of those still wait for their reserved slots, and a read asking then would have its slot well within
+        // its wait: their batch goes then, one list behind those PUTs, not a GET each (the strict mock has none for them).
+        var (pacer, reads, waitingWhenListed) = NewPacedCoalescer();
+        var behind = await HeldBehindAListWhoseReadersHaveNotMovedOnAsync(pacer, reads);
+        var puts = Enumerable.Range(0, 10).Select(_ => pacer.AcquireAsync(isRead: false, DateTimeOffset.MaxValue, CancellationToken.None).AsTask()).ToList();
+        _time.Advance(TimeSpan.FromSeconds(0.1));                               // 4 and 5 have waited 6 s
+
+        var replies = await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["4", "5"], replies.Select(r => r.Token!.Id));
+        Assert.Equal((2, 4), (reads.Lists, reads.ListedReads));
+        Assert.True(waitingWhenListed() > 0, "the list went while PUTs still waited for their slots");
+        _client.Verify(c => c.GetAccessTokenAsync(It.IsAny<string>(), Bearer, It.IsAny<CancellationToken>()), Times.Once);   // read 1's only
+        await StepUntil(Task.WhenAll(puts));
+    }
+
+    [Fact]
+    public async Task Readers_whose_time_runs_out_when_the_pacer_would_not_serve_a_read_read_their_own_tokens_for_it_to_refuse()
+    {
+        // This window was spent 2 s before 4 and 5 run out of time; it ends 2 s after (a read may wait 3 s). Sixty PUTs
+        // have asked meanwhile, and wait to reserve their slots in the next window: a read behind them would wait past
+        // 3 s. So a list would be refused, and every reader with it: each reads its own, and the pacer decides (here:
+        // refused, as PacingTests show the real pacer does, before it spends any budget).
+        var (pacer, reads, _) = NewPacedCoalescer();
+        foreach (var id in new[] { "4", "5" })
+            _client.Setup(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>())).ReturnsAsync(
+                new DatoCmsReply(DatoCmsReplyKind.RateLimited, 0, "refused by the pacer") { Status = 429, RetryAfter = TimeSpan.FromSeconds(5) });
+        var behind = await HeldBehindAListWhoseReadersHaveNotMovedOnAsync(pacer, reads, spendTheWindowAfter: TimeSpan.FromSeconds(1.9));
+        Assert.True(pacer.WouldServeRead());                                    // with nothing waiting, it would be served in 2 s
+        var puts = Enumerable.Range(0, _options.RateLimitPerWindow).Select(_ => pacer.AcquireAsync(isRead: false, DateTimeOffset.MaxValue, CancellationToken.None).AsTask()).ToList();
+        Assert.Equal(_options.RateLimitPerWindow, pacer.Unreserved);
+        Assert.False(pacer.WouldServeRead());
+        _time.Advance(TimeSpan.FromSeconds(0.1));                               // 4 and 5 have waited 6 s
+
+        var replies = await Task.WhenAll(behind).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(replies, r => Assert.Equal((DatoCmsReplyKind.RateLimited, 429), (r.Kind, r.Status)));
+        Assert.Equal(1, reads.Lists);
+        foreach (var id in new[] { "4", "5" })
+            _client.Verify(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.All(puts, put => Assert.False(put.IsCompleted));
+    }
+
+    private readonly DatoCmsOptions _options = new();
+    private readonly TaskCompletionSource<DatoCmsReply> _firstList = new();
+
+    /// <summary>
+    /// A coalescer over a real pacer (defaults: 60 per 3 s): its first list answers once <see cref="_firstList"/> is set,
+    /// the others at once, each saying how many requests waited for the pacer when it was sent.
+    /// </summary>
+    private (DatoCmsPacer Pacer, ReadCoalescer Reads, Func<int> WaitingWhenListed) NewPacedCoalescer()
+    {
+        var pacer = new DatoCmsPacer(_options, _time);
+        var reads = new ReadCoalescer(_client.Object, pacer, Options.Create(_options));
+        var (listed, waiting) = (0, -1);
+        _client.Setup(c => c.ListAccessTokensAsync(Bearer, It.IsAny<IReadOnlySet<string>?>(), It.IsAny<CancellationToken>()))
+            .Returns((string _, IReadOnlySet<string>? only, CancellationToken _) =>
+            {
+                if (Interlocked.Increment(ref listed) == 1) return _firstList.Task;
+                Volatile.Write(ref waiting, pacer.Waiting);
+                return Task.FromResult(List([.. only!]));
+            });
+        return (pacer, reads, () => Volatile.Read(ref waiting));
+    }
+
+    /// <summary>
+    /// Read 1 alone, then 2 and 3 share a list answered 2 s on; they do not move on (their intents held up by a storage
+    /// pause). Readers 4 and 5, come while that list was on its way, wait in the batch behind it. Returns their reads
+    /// 5.9 s after they asked, having spent DatoCMS's window at <paramref name="spendTheWindowAfter"/> if given.
+    /// </summary>
+    private async Task<Task<DatoCmsReply>[]> HeldBehindAListWhoseReadersHaveNotMovedOnAsync(DatoCmsPacer pacer, ReadCoalescer reads, TimeSpan? spendTheWindowAfter = null)
+    {
+        var first = reads.ReadAsync("1", Bearer, CancellationToken.None);
+        var listed = new[] { "2", "3" }.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _firstRead.SetResult(Single("1"));
+        await first;
+        await WaitUntil(() => _client.Invocations.Any(i => i.Method.Name == nameof(IDatoCmsClient.ListAccessTokensAsync)));
+        reads.MovedOn();
+        var behind = new[] { "4", "5" }.Select(id => reads.ReadAsync(id, Bearer, CancellationToken.None)).ToArray();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _firstList.SetResult(List("2", "3"));
+        await Task.WhenAll(listed).WaitAsync(TimeSpan.FromSeconds(10));
+        var untilTimeout = TimeSpan.FromSeconds(3.9);
+        if (spendTheWindowAfter is { } spend)
+        {
+            _time.Advance(spend);
+            for (var i = 0; i < _options.RateLimitPerWindow; i++)
+            {
+                Assert.True(pacer.TryReserve(DateTimeOffset.MaxValue, out var spent));
+                pacer.NoAnswer(spent);   // done with, no answer to learn from
+            }
+            untilTimeout -= spend;
+        }
+        _time.Advance(untilTimeout);
+        Assert.All(behind, read => Assert.False(read.IsCompleted));
+        return behind;
+    }
+
+    [Fact]
     public async Task A_list_leaves_the_first_reader_it_does_not_serve_time_to_be_taken_by_the_next_before_it_is_refused()
     {
         // A write may wait 1 s: 21 slots from now at 60 per 3 s, 16 readers. But these readers have waited 0.5 s already:
