@@ -17,6 +17,9 @@ public sealed class ReadCoalescerTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly TaskCompletionSource<DatoCmsReply> _firstRead = new();
     private readonly ReadCoalescer _reads;
+    // For the tests over a real pacer (NewPacedCoalescer): its options, and the first list it answers (held open).
+    private readonly DatoCmsOptions _options = new();
+    private readonly TaskCompletionSource<DatoCmsReply> _firstList = new();
 
     public ReadCoalescerTests()
     {
@@ -343,9 +346,6 @@ public sealed class ReadCoalescerTests
             _client.Verify(c => c.GetAccessTokenAsync(id, Bearer, It.IsAny<CancellationToken>()), Times.Once);
         Assert.All(puts, put => Assert.False(put.IsCompleted));
     }
-
-    private readonly DatoCmsOptions _options = new();
-    private readonly TaskCompletionSource<DatoCmsReply> _firstList = new();
 
     /// <summary>
     /// A coalescer over a real pacer (defaults: 60 per 3 s): its first list answers once <see cref="_firstList"/> is set,
