@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using AccessTokenGateway.LocalHost;
@@ -11,6 +12,7 @@ using DatoCmsSimulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Azure.WebJobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,8 +54,9 @@ public sealed class GatewayHarness : IAsyncDisposable
     public const string RevertKey = "harness-grant-revert-key-0123456789abcdef";
     public const string RevertKeySecretName = "grant-revert-key";
 
-    /// <summary>The app's queue-triggered functions, by their <c>[Function]</c> names.</summary>
-    public static readonly string[] QueueFunctions = ["ApplyQueuedAccessTokenChange", "RevertExpiredGrant"];
+    /// <summary>The queue-triggered functions the local host runs, by the names its adapter gives them (the app's own).</summary>
+    public static readonly string[] QueueFunctions = [.. typeof(QueueTriggerAdapter).GetMethods()
+        .Select(method => method.GetCustomAttribute<FunctionNameAttribute>()?.Name).OfType<string>()];
 
     private readonly bool _ownsSimulator, _ownsVault;
     private readonly List<JsonObject> _audit = [];

@@ -268,7 +268,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
             var pressed = false;
             while (time.GetUtcNow() is var now && now < until)
             {
-                // A reader ran out of time with the budget unused: the burst is on, and every request saved counts.
+                // A reader ran out of time while the pacer would serve a read: the burst is on, and every request saved counts.
                 if (hurried.IsCompleted) return true;
                 if (pacer.Waiting > 0) await Task.WhenAny(pacer.WhenNoneWaiting(), hurried).WaitAsync(until - now, time).ConfigureAwait(false);
                 else if (pacer.NextFree() is var free && free > now) await Task.WhenAny(Task.Delay((free < until ? free : until) - now, time), hurried).ConfigureAwait(false);
@@ -333,7 +333,7 @@ public sealed class ReadCoalescer(IDatoCmsClient client, DatoCmsPacer pacer, IOp
         public List<Reader> Readers { get; } = [];
         /// <summary>Set once the batch is answered (or failed): the next batch is sent after it.</summary>
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        /// <summary>Set by a reader no list took in time while DatoCMS's budget sat unused: the batch goes now.</summary>
+        /// <summary>Set by a reader no list took in time, its list before answered and a read the pacer would serve: the batch goes now.</summary>
         public TaskCompletionSource Hurried { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
