@@ -59,6 +59,7 @@ internal static class DrainPhase
 
         using var meters = new GatewayMeterReader();   // requests and 429s as the gateway's meter counts them
         using var stalls = new StallMeter();
+        await using var probe = StorageProbe.Of(storage);
         var (auditWrites, leases) = (new Samples(), new Samples());
         (gateway.Audit.Recording, gateway.Locks.Recording) = (auditWrites, leases);
         var startedAt = DateTimeOffset.UtcNow;
@@ -68,7 +69,7 @@ internal static class DrainPhase
         var completed = await UntilAppliedAsync(simulator, changes, floor * 3 + TimeSpan.FromSeconds(60));
         var wall = Stopwatch.GetElapsedTime(started);
         (gateway.Audit.Recording, gateway.Locks.Recording) = (null, null);
-        var stalled = $"{stalls.Summary()}; storage: {Spread(auditWrites)} per audit write, {Spread(leases)} per token lease";
+        var stalled = $"{stalls.Summary()}; storage: {Spread(auditWrites)} per audit write, {Spread(leases)} per token lease; {await probe.SummaryAsync()}";
         if (!completed) await Task.Delay(TimeSpan.FromSeconds(10));   // let anything in flight land before counting
 
         var applied = AppliedNames(simulator).Intersect(sent.Select(c => c.Name)).Count();
