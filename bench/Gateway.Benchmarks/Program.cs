@@ -83,12 +83,12 @@ var drains = new List<DrainResult>();
 DrainResult? oneToken = null, oneTokenClient = null;
 foreach (var limit in drainLimits)
 {
-    // Each drain on a fresh Azurite and host: Azurite's sweep of the last drain's deleted messages would stall the next.
-    await using var drainStorage = limit == drainLimits[0] ? null : await Azurite.StartAsync();
-    await using var drainHost = drainStorage is null ? null : await InProcessGateway.StartAsync(drainStorage, simulator, vault);
-    var host = drainHost ?? gateway;
+    // Each drain on a fresh Azurite, on disk, and a fresh host: in memory, Azurite's sweep of deleted messages freezes
+    // every service for seconds once a minute, and would land inside a drain (see AzuriteProcess.StartAsync).
+    await using var drainStorage = await Azurite.StartAsync(onDisk: true);
+    await using var host = await InProcessGateway.StartAsync(drainStorage, simulator, vault);
     Progress($"draining {plan.DrainChanges:N0} queued changes to as many tokens through the gateway at {limit} requests / 3 s");
-    var drain = await DrainPhase.ThroughGatewayAsync(host, simulator, drainStorage ?? storage, plan.DrainChanges, limit);
+    var drain = await DrainPhase.ThroughGatewayAsync(host, simulator, drainStorage, plan.DrainChanges, limit);
     Progress($"  {drain.Wall.TotalSeconds:0.0} s = {drain.Ratio:0.000}× the floor; {drain.Mix}; {drain.RateLimited:N0} 429s; {drain.Lost:N0} lost; outcomes other than applied: {(drain.OtherOutcomes.Length == 0 ? "none" : drain.OtherOutcomes)}");
     Progress($"  {drain.Timeline}");
     Progress($"  {drain.Stalls}");
