@@ -15,13 +15,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
-    private readonly string? _folder;
 
     private AzuriteProcess(Process process, string? folder, int blobPort, int queuePort, int tablePort) =>
-        (_process, _folder, BlobPort, QueuePort, TablePort) = (process, folder, blobPort, queuePort, tablePort);
+        (_process, Folder, BlobPort, QueuePort, TablePort) = (process, folder, blobPort, queuePort, tablePort);
 
     /// <summary>Where it keeps its data when started on disk; null in memory.</summary>
-    public string? Folder => _folder;
+    public string? Folder { get; }
 
     public int BlobPort { get; }
     public int QueuePort { get; }
@@ -90,7 +89,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             _process.WaitForExit(10_000);
         }
         _process.Dispose();
-        if (_folder is not null) Directory.Delete(_folder, recursive: true);
+        if (Folder is not null) Directory.Delete(Folder, recursive: true);
         return ValueTask.CompletedTask;
     }
 }

@@ -2,11 +2,12 @@
 //
 //   node tools/azurite/sweep-stall.mjs [deleted] [live] [disk]      (defaults: 1000 deleted, 2000 live, in memory; about 125 s)
 //
-// Starts Azurite as the tests do (in memory, loopback, a port chosen at random; with `disk`, on a temporary folder), puts `deleted` messages on one queue
-// and deletes them (the drained change messages), leaves `live` messages on another (the audit records), then asks the
-// queue service for a queue's properties every 50 ms until the second sweep is past (the sweep runs once at start and
-// again 60 s after each pass) and prints its slowest answer. Azurite serves blob, queue and table on one Node.js
-// thread, and the sweep deletes the extents of deleted messages without yielding, so every request waits it out.
+// Starts Azurite as the tests do (in memory, loopback, a port chosen at random; with `disk`, in a temporary folder),
+// puts `deleted` messages on one queue and deletes them (the drained change messages), leaves `live` messages on
+// another (the audit records), then asks the queue service for a queue's properties every 50 ms until the second sweep
+// is past (the sweep runs once at start and again 60 s after each pass) and prints its slowest answer. Azurite serves
+// blob, queue and table on one Node.js thread, and the sweep deletes the extents of deleted messages without yielding,
+// so every request waits it out.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
