@@ -8,10 +8,8 @@ namespace AccessTokenGateway.Benchmarks;
 /// <summary>
 /// Whether the storage emulator itself froze while a phase ran: a loop of its own that asks Azurite for the change
 /// queue's properties (no message read or written) every 100 ms and notes its slowest answer. Azurite answers every
-/// service on one Node.js thread, and its queue sweep (60 s after each pass) deletes the extents of deleted messages
-/// without yielding: with 1,000 deleted and 2,000 live it froze 4.0–7.4 s here (<c>tools/azurite/sweep-stall.mjs</c>).
-/// The drains now run on an Azurite on disk, where it does not; a freeze this probe sees held every request of the
-/// phase, the gateway's audit writes with them.
+/// service on one Node.js thread, so a freeze this probe sees held every request of the phase, the gateway's audit
+/// writes with them: in memory, its queue sweep does that for seconds (see <see cref="AzuriteProcess.StartAsync"/>).
 /// </summary>
 internal sealed class StorageProbe : IAsyncDisposable
 {
